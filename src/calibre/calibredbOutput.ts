@@ -1,0 +1,34 @@
+import { Option, Schema } from "effect"
+
+// What calibredb prints, decoded at the boundary. Facts from the calibredb reference notes.
+
+// Exact match on the url identifier. Calibre stores "," inside identifier values as "|", and
+// inside a quoted search value "\" and "\"" must be escaped, in that order.
+export const exactUrlQuery = (url: string): string => {
+  const stored = url.replaceAll(",", "|")
+  const escaped = stored.replaceAll("\\", "\\\\").replaceAll("\"", "\\\"")
+  return `identifiers:"=url:=${escaped}"`
+}
+
+export const LibraryBook = Schema.Struct({
+  id: Schema.Int,
+  title: Schema.String,
+  authors: Schema.String,
+  identifiers: Schema.Record(Schema.String, Schema.String),
+  formats: Schema.optionalKey(Schema.Array(Schema.String)),
+  last_modified: Schema.String
+})
+export type LibraryBook = typeof LibraryBook.Type
+
+export const listFields = "title,authors,identifiers,formats,last_modified"
+
+export const decodeBookList = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Array(LibraryBook)))
+
+// `add` exits 0 even when it added nothing (missing file, duplicate), so only this line counts.
+export const parseAddedIds = (stdout: string): Option.Option<ReadonlyArray<number>> => {
+  const match = /^Added book ids: ([\d, ]+)$/m.exec(stdout)
+  if (match?.[1] === undefined) return Option.none()
+  return Option.some(match[1].split(",").map((id) => Number(id.trim())))
+}
+
+export const isLockedByAnotherProgram = (stderr: string) => stderr.includes("Another calibre program")

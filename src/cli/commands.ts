@@ -1,0 +1,128 @@
+import { Console, Effect, Option } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import { AppConfig } from "../config/AppConfig.ts"
+import { isFailure, reportLine, type StoryReport, summaryLine } from "../pipeline/StoryReport.ts"
+import { Pipeline } from "../pipeline/Pipeline.ts"
+import { InvalidStoryUrl, parseStoryUrl, type StoryUrl } from "../stories/StoryUrl.ts"
+import { NotBuiltYet, StoriesFailed, UsageError } from "./CliErrors.ts"
+import { missingForMail, renderEffectiveConfig } from "./renderConfig.ts"
+import { configLayer, loggingLayer, storyLayer } from "./runtime.ts"
+
+const root = Command.make("automated-fanfic").pipe(
+  Command.withSharedFlags({
+    config: Flag.String("config").pipe(
+      Flag.withAlias("c"),
+      Flag.withDescription("config.toml to use (default: $AUTOMATED_FANFIC_CONFIG, else ./config.toml if present)"),
+      Flag.optional
+    ),
+    verbose: Flag.Boolean("verbose").pipe(Flag.withDescription("log debug detail"), Flag.withDefault(false)),
+    logFormat: Flag.Literals("log-format", ["text", "json"]).pipe(
+      Flag.withDescription("log line format on stderr"),
+      Flag.withDefault("text")
+    )
+  }),
+  Command.withDescription(
+    "Watches your fanfiction alert mailbox, downloads new chapters with FanFicFare and keeps your Calibre library up to date."
+  )
+)
+
+const globalOptions = Effect.map(root, (flags) => ({
+  config: Option.getOrUndefined(flags.config),
+  verbose: flags.verbose,
+  logFormat: flags.logFormat
+}))
+
+const parseUrls = (inputs: ReadonlyArray<string>) =>
+  Effect.forEach(inputs, (input) => {
+    const parsed = parseStoryUrl(input)
+    return parsed instanceof InvalidStoryUrl ? Effect.fail(parsed) : Effect.succeed(parsed)
+  })
+
+const checkConfig = Command.make("check-config", {}, () =>
+  Effect.gen(function* () {
+    const options = yield* globalOptions
+    const config = yield* Effect.provide(AppConfig, configLayer(options))
+    yield* Console.log(renderEffectiveConfig(config))
+    for (const warning of config.warnings) yield* Console.error(`warning: ${warning}`)
+    const missing = missingForMail(config)
+    yield* Console.error(
+      missing.length === 0
+        ? "configuration OK"
+        : `configuration OK; before \`daemon\` or a mailbox \`once\` can run, set: ${missing.join(", ")}`
+    )
+  })
+).pipe(Command.withDescription("Check the configuration and print it with secrets masked"))
+
+const refreshAll = (urls: ReadonlyArray<StoryUrl>, json: boolean) =>
+  Effect.gen(function* () {
+    const pipeline = yield* Pipeline
+    const reports: Array<StoryReport> = []
+    for (const url of urls) {
+      yield* Effect.logInfo(`refreshing ${url}`)
+      const report = yield* pipeline.refresh(url).pipe(Effect.annotateLogs({ story: url }))
+      reports.push(report)
+      if (!json) yield* Console.log(reportLine(report))
+    }
+    yield* json ? Console.log(JSON.stringify({ stories: reports }, null, 2)) : Console.log(summaryLine(reports))
+    const failed = reports.filter(isFailure).length
+    if (failed > 0) return yield* new StoriesFailed({ failed })
+  })
+
+const once = Command.make(
+  "once",
+  {
+    url: Flag.String("url").pipe(
+      Flag.withDescription("story URL to download or update now (repeatable); without it, the mailbox is checked"),
+      Flag.atLeast(0)
+    ),
+    library: Flag.String("library").pipe(
+      Flag.withDescription("Calibre library folder or content-server URL (overrides [calibre] path)"),
+      Flag.optional
+    ),
+    createLibrary: Flag.Boolean("create-library").pipe(
+      Flag.withDescription("create an empty Calibre library at --library if there is none (for trying the tool out)"),
+      Flag.withDefault(false)
+    ),
+    json: Flag.Boolean("json").pipe(Flag.withDescription("print the results as JSON on stdout"), Flag.withDefault(false))
+  },
+  Effect.fn("cli.once")(function* ({ url, library, createLibrary, json }) {
+    const options = yield* globalOptions
+    if (url.length === 0) {
+      return yield* new NotBuiltYet({ command: "once (mailbox check)", instead: "For now pass one or more --url URL." })
+    }
+    if (createLibrary && Option.isNone(library)) {
+      return yield* new UsageError({ message: "--create-library needs --library DIR: it never creates a library at a configured path" })
+    }
+    const urls = yield* parseUrls(url)
+    const withLibrary = Option.match(library, {
+      onNone: () => undefined,
+      onSome: (path) => (config: AppConfig["Service"]) => ({ ...config, values: { ...config.values, calibre: { ...config.values.calibre, path } } })
+    })
+    yield* refreshAll(urls, json).pipe(
+      Effect.provide(storyLayer(options, { createLibrary }, withLibrary)),
+      Effect.provide(loggingLayer(options))
+    )
+  })
+).pipe(Command.withDescription("Run a single pass: refresh the given stories (mailbox checking comes later) and exit"))
+
+const notBuilt = (name: string, description: string, instead: string) =>
+  Command.make(name, {}, () => Effect.fail(new NotBuiltYet({ command: name, instead }))).pipe(
+    Command.withDescription(`${description} (not built yet)`)
+  )
+
+const add = Command.make("add", { urls: Argument.String("url").pipe(Argument.variadic({ min: 1 })) }, ({ urls }) =>
+  Effect.gen(function* () {
+    yield* parseUrls(urls)
+    return yield* new NotBuiltYet({ command: "add", instead: "Until the job store exists, use `once --url URL`." })
+  })
+).pipe(Command.withDescription("Queue stories for the daemon to refresh (not built yet)"))
+
+export const cli = root.pipe(
+  Command.withSubcommands([
+    notBuilt("daemon", "Watch the mailbox and refresh stories until stopped", "Use `once --url URL` for a single pass."),
+    once,
+    add,
+    notBuilt("status", "Show stories, jobs and site state", "Use calibredb or the Calibre app to see your library."),
+    checkConfig
+  ])
+)

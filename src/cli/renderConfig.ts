@@ -1,0 +1,39 @@
+import { Predicate, Redacted } from "effect"
+import type { LoadedConfig } from "../config/interpret.ts"
+
+// The effective configuration as TOML-like text, secrets masked. Redacted values print as
+// "<redacted>" when set and "" when empty, so a user can tell "missing" from "hidden".
+
+const render = (value: unknown): string => {
+  if (Redacted.isRedacted(value)) return Redacted.value(value) === "" ? "\"\"" : "\"<redacted>\""
+  if (Array.isArray(value)) return `[${value.map(render).join(", ")}]`
+  if (typeof value === "string") return JSON.stringify(value)
+  return String(value)
+}
+
+const isSection = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && !Redacted.isRedacted(value)
+
+export const renderEffectiveConfig = (config: LoadedConfig): string => {
+  const top: Array<string> = []
+  const sections: Array<string> = []
+  for (const [key, value] of Object.entries(config.values)) {
+    if (isSection(value)) {
+      sections.push("", `[${key}]`, ...Object.entries(value).map(([name, field]) => `${name} = ${render(field)}`))
+    } else {
+      top.push(`${key} = ${render(value)}`)
+    }
+  }
+  return [`# effective configuration from ${config.file}`, ...top, ...sections].join("\n")
+}
+
+// What a command still needs before it can run; empty when nothing is missing.
+export const missingForMail = (config: LoadedConfig): ReadonlyArray<string> => {
+  const email = config.values.email
+  return [
+    email.server === "" ? "email.server" : undefined,
+    email.email === "" ? "email.email" : undefined,
+    Redacted.value(email.password) === "" ? "email.password" : undefined,
+    config.values.calibre.path === "" ? "calibre.path" : undefined
+  ].filter(Predicate.isNotUndefined)
+}

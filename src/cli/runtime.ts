@@ -1,0 +1,40 @@
+import { NodeServices } from "@effect/platform-node"
+import { Effect, Layer, Logger, References } from "effect"
+import { AppConfig, loadConfig } from "../config/AppConfig.ts"
+import type { LoadedConfig } from "../config/interpret.ts"
+import { Calibre } from "../calibre/Calibre.ts"
+import { FanFicFare } from "../fanficfare/FanFicFare.ts"
+import { Pipeline } from "../pipeline/Pipeline.ts"
+
+// Turns the parsed command line into Layers. This is the only place that picks implementations.
+
+export interface GlobalOptions {
+  readonly config: string | undefined
+  readonly verbose: boolean
+  readonly logFormat: "text" | "json"
+}
+
+export const defaultConfigPath = "config.toml"
+
+export const configSource = (options: GlobalOptions) => ({
+  path: options.config ?? process.env["AUTOMATED_FANFIC_CONFIG"] ?? defaultConfigPath,
+  explicit: options.config !== undefined || process.env["AUTOMATED_FANFIC_CONFIG"] !== undefined,
+  environment: process.env
+})
+
+// Logs go to stderr so stdout stays clean for results and --json.
+export const loggingLayer = (options: GlobalOptions) =>
+  Layer.mergeAll(
+    Logger.layer([Logger.withConsoleError(options.logFormat === "json" ? Logger.formatJson : Logger.formatLogFmt)]),
+    Layer.succeed(References.MinimumLogLevel)(options.verbose ? "Debug" : "Info")
+  )
+
+export const configLayer = (options: GlobalOptions, adjust: (config: LoadedConfig) => LoadedConfig = (c) => c) =>
+  Layer.effect(AppConfig, Effect.map(loadConfig(configSource(options)), adjust)).pipe(Layer.provide(NodeServices.layer))
+
+export const storyLayer = (options: GlobalOptions, library: { readonly createLibrary: boolean }, adjust?: (config: LoadedConfig) => LoadedConfig) =>
+  Pipeline.layer.pipe(
+    Layer.provideMerge(Layer.mergeAll(Calibre.layer(library), FanFicFare.layer)),
+    Layer.provideMerge(configLayer(options, adjust)),
+    Layer.provideMerge(NodeServices.layer)
+  )

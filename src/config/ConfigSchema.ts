@@ -1,0 +1,122 @@
+import { Effect, Schema, SchemaGetter } from "effect"
+
+// The TOML file's shape. Sections and keys of AutomatedFanfic's config.toml keep their names,
+// types, bounds and defaults; the `fanficfare` and `data` sections are this tool's own.
+
+const withDefault = <S extends Schema.Top>(schema: S, value: S["Encoded"]) =>
+  schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(value)))
+
+const Bounded = (schema: Schema.Number | Schema.Int, minimum: number, maximum: number) =>
+  schema.pipe(Schema.check(Schema.isBetween({ minimum, maximum })))
+
+const Secret = Schema.RedactedFromValue(Schema.String)
+
+// AutomatedFanfic trims the list and drops empty entries rather than rejecting them.
+const TrimmedList = <S extends Schema.Top>(item: S) =>
+  Schema.Array(Schema.String).pipe(
+    Schema.decodeTo(Schema.Array(Schema.String), {
+      decode: SchemaGetter.transform((values: ReadonlyArray<string>) =>
+        values.map((value) => value.trim()).filter((value) => value.length > 0)
+      ),
+      encode: SchemaGetter.passthrough()
+    }),
+    Schema.decodeTo(Schema.Array(item))
+  )
+
+export const UpdateMethod = Schema.Literals(["update", "update_always", "force", "update_no_force"])
+export type UpdateMethod = typeof UpdateMethod.Type
+
+export const MetadataPreservationMode = Schema.Literals(["remove_add", "preserve_metadata", "add_format"])
+export type MetadataPreservationMode = typeof MetadataPreservationMode.Type
+
+export const EmailSection = Schema.Struct({
+  email: withDefault(Schema.Trim, ""),
+  password: withDefault(Secret, ""),
+  server: withDefault(Schema.Trim, ""),
+  mailbox: withDefault(Schema.String, "INBOX"),
+  sleep_time: withDefault(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1))), 60),
+  disabled_sites: withDefault(TrimmedList(Schema.String), []),
+  // Legacy: folded into disabled_sites by the loader before decoding; kept so old files load.
+  ffnet_disable: Schema.optionalKey(Schema.Boolean)
+})
+
+export const CalibreSection = Schema.Struct({
+  path: withDefault(Schema.Trim, ""),
+  username: withDefault(Schema.Trim, ""),
+  password: withDefault(Secret, ""),
+  default_ini: withDefault(Schema.Trim, ""),
+  personal_ini: withDefault(Schema.Trim, ""),
+  update_method: withDefault(UpdateMethod, "update"),
+  metadata_preservation_mode: withDefault(MetadataPreservationMode, "remove_add")
+})
+
+export const PushbulletSection = Schema.Struct({
+  enabled: withDefault(Schema.Boolean, false),
+  api_key: withDefault(Secret, ""),
+  device: withDefault(Schema.Trim, "")
+})
+
+export const AppriseSection = Schema.Struct({
+  // Apprise URLs carry tokens and passwords, so each one is a secret.
+  urls: withDefault(TrimmedList(Secret), [])
+})
+
+export const RetrySection = Schema.Struct({
+  hail_mary_enabled: withDefault(Schema.Boolean, true),
+  hail_mary_wait_hours: withDefault(Bounded(Schema.Number, 0.1, 168), 12),
+  max_normal_retries: withDefault(Bounded(Schema.Int, 1, 50), 11)
+})
+
+export const ProcessSection = Schema.Struct({
+  shutdown_timeout: withDefault(Bounded(Schema.Number, 1, 300), 30),
+  health_check_interval: withDefault(Bounded(Schema.Number, 0.1, 600), 60),
+  auto_restart: withDefault(Schema.Boolean, true),
+  max_restart_attempts: withDefault(Bounded(Schema.Int, 0, 10), 3),
+  restart_delay: withDefault(Bounded(Schema.Number, 0, 60), 5),
+  enable_monitoring: withDefault(Schema.Boolean, true),
+  worker_timeout: Schema.optionalKey(Schema.Number.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(30)))),
+  signal_timeout: withDefault(Bounded(Schema.Number, 1, 60), 10)
+})
+
+export const WebSection = Schema.Struct({
+  enabled: withDefault(Schema.Boolean, false),
+  // AutomatedFanfic binds every interface by default; this tool listens on loopback unless told otherwise.
+  host: withDefault(Schema.Trim, "127.0.0.1"),
+  port: withDefault(Bounded(Schema.Int, 1, 65535), 8080),
+  history_db_path: withDefault(Schema.Trim, "")
+})
+
+export const FanFicFareSection = Schema.Struct({
+  // Empty means the project's own virtualenv, then `fanficfare` on PATH.
+  path: withDefault(Schema.Trim, ""),
+  // Real sites sleep 4–12 s per request, so a long story needs many minutes.
+  timeout_seconds: withDefault(Bounded(Schema.Number, 10, 86_400), 3600)
+})
+
+export const DataSection = Schema.Struct({
+  // Empty means $XDG_DATA_HOME/automated-fanfic (or ~/.local/share/automated-fanfic).
+  dir: withDefault(Schema.Trim, "")
+})
+
+export const ConfigFile = Schema.Struct({
+  max_workers: withDefault(Bounded(Schema.Int, 1, 64), 4),
+  version: Schema.optionalKey(Schema.String),
+  email: withDefault(EmailSection, {}),
+  calibre: withDefault(CalibreSection, {}),
+  pushbullet: withDefault(PushbulletSection, {}),
+  apprise: withDefault(AppriseSection, {}),
+  retry: withDefault(RetrySection, {}),
+  process: withDefault(ProcessSection, {}),
+  web: withDefault(WebSection, {}),
+  fanficfare: withDefault(FanFicFareSection, {}),
+  data: withDefault(DataSection, {})
+})
+export type ConfigFile = typeof ConfigFile.Type
+
+// AutomatedFanfic keys that load fine but change nothing here; the loader warns about them by name.
+export const unusedKeys: ReadonlyArray<string> = [
+  "version",
+  "process.health_check_interval",
+  "process.enable_monitoring",
+  "process.signal_timeout"
+]

@@ -1,0 +1,89 @@
+import { Context, Effect, FileSystem, Layer, Option } from "effect"
+import { AppConfig } from "../config/AppConfig.ts"
+import { Calibre, type CalibreError, CalibreFailed } from "../calibre/Calibre.ts"
+import { FanFicFare, type FanFicFareUnavailable, type FetchResult } from "../fanficfare/FanFicFare.ts"
+import { describeOutcome } from "../fanficfare/outcome.ts"
+import type { StoryUrl } from "../stories/StoryUrl.ts"
+import type { StoryReport } from "./StoryReport.ts"
+
+// One story, start to end, inside a private work directory that is removed however the job ends:
+// find it in Calibre, export it, let FanFicFare download or update it, write it back, check.
+// Story-level failures are reports; an unusable library or FanFicFare install is an error.
+
+export type PipelineError = CalibreError | FanFicFareUnavailable
+
+export class Pipeline extends Context.Service<Pipeline, {
+  refresh(url: StoryUrl): Effect.Effect<StoryReport, PipelineError>
+}>()("automated-fanfic/pipeline/Pipeline") {
+  static readonly layer = Layer.effect(
+    Pipeline,
+    Effect.gen(function* () {
+      const calibre = yield* Calibre
+      const fanFicFare = yield* FanFicFare
+      const fs = yield* FileSystem.FileSystem
+      const updateMethod = (yield* AppConfig).values.calibre.update_method
+
+      const titleOf = (fetched: FetchResult) =>
+        Option.match(fetched.metadata, { onNone: () => ({}), onSome: (meta) => ({ title: meta.title, chapters: meta.numChapters }) })
+
+      // A write only counts once the library shows the book with an EPUB under the story's URL.
+      const verify = Effect.fn("Pipeline.verify")(function* (url: string, bookId: number) {
+        const found = yield* calibre.findByUrl(url)
+        const ok = Option.isSome(found) && found.value.id === bookId &&
+          (found.value.formats ?? []).some((format) => format.toLowerCase().endsWith("epub"))
+        if (!ok) {
+          return yield* new CalibreFailed({ operation: "verify", exitCode: 0, detail: `book ${bookId} is not in the library with an EPUB for ${url}` })
+        }
+      })
+
+      const update = Effect.fn("Pipeline.update")(function* (jail: string, url: StoryUrl, bookId: number) {
+        const epub = yield* calibre.exportEpub(bookId, jail)
+        const fetched = yield* fanFicFare.fetch(jail, { _tag: "Update", epub, method: updateMethod })
+        const base = { url, bookId, ...titleOf(fetched), detail: describeOutcome(fetched.outcome) }
+        switch (fetched.outcome._tag) {
+          case "Updated":
+            yield* calibre.replaceEpub(bookId, fetched.epub)
+            yield* verify(url, bookId)
+            return { ...base, result: "updated" } satisfies StoryReport
+          case "NothingNew":
+            return { ...base, result: "unchanged" } satisfies StoryReport
+          case "SourceHasFewerChapters":
+            return { ...base, result: "kept" } satisfies StoryReport
+          default:
+            return { ...base, result: "failed" } satisfies StoryReport
+        }
+      })
+
+      const add = Effect.fn("Pipeline.add")(function* (jail: string, url: StoryUrl) {
+        const fetched = yield* fanFicFare.fetch(jail, { _tag: "New", url })
+        const base = { url, ...titleOf(fetched), detail: describeOutcome(fetched.outcome) }
+        const written = fetched.outcome._tag === "Written" && (yield* fs.exists(fetched.epub).pipe(Effect.orElseSucceed(() => false)))
+        if (!written) {
+          const detail = fetched.outcome._tag === "Written" ? "FanFicFare reported success but wrote no file" : base.detail
+          return { ...base, detail, result: "failed" } satisfies StoryReport
+        }
+        // The link as mailed may differ from FanFicFare's canonical one, which is what Calibre stores.
+        const canonical = Option.match(fetched.metadata, { onNone: () => url, onSome: (meta) => meta.storyUrl })
+        const known = canonical === url ? Option.none() : yield* calibre.findByUrl(canonical)
+        if (Option.isSome(known)) {
+          yield* calibre.replaceEpub(known.value.id, fetched.epub)
+          yield* verify(canonical, known.value.id)
+          return { ...base, bookId: known.value.id, result: "updated" } satisfies StoryReport
+        }
+        const bookId = yield* calibre.addBook(fetched.epub)
+        yield* verify(canonical, bookId)
+        return { ...base, bookId, result: "added" } satisfies StoryReport
+      })
+
+      const refresh = Effect.fn("Pipeline.refresh")(function* (url: StoryUrl) {
+        const jail = yield* fs.makeTempDirectoryScoped({ prefix: "automated-fanfic-job-" }).pipe(
+          Effect.orDie
+        )
+        const existing = yield* calibre.findByUrl(url)
+        return Option.isSome(existing) ? yield* update(jail, url, existing.value.id) : yield* add(jail, url)
+      }, Effect.scoped)
+
+      return Pipeline.of({ refresh })
+    })
+  )
+}

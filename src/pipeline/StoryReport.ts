@@ -1,0 +1,26 @@
+// What one story's refresh came to, for the summary line, --json and the exit code.
+
+export type StoryResult = "added" | "updated" | "unchanged" | "kept" | "failed"
+
+export interface StoryReport {
+  readonly url: string
+  readonly result: StoryResult
+  readonly detail: string
+  readonly title?: string
+  readonly bookId?: number
+  readonly chapters?: number
+}
+
+export const isFailure = (report: StoryReport) => report.result === "failed"
+
+export const summaryLine = (reports: ReadonlyArray<StoryReport>): string => {
+  const count = (result: StoryResult) => reports.filter((report) => report.result === result).length
+  return `${reports.length} stor${reports.length === 1 ? "y" : "ies"}: ${count("added")} added, ${count("updated")} updated, ` +
+    `${count("unchanged")} unchanged, ${count("kept")} kept, ${count("failed")} failed`
+}
+
+export const reportLine = (report: StoryReport): string => {
+  const name = report.title === undefined ? report.url : `"${report.title}" (${report.url})`
+  const book = report.bookId === undefined ? "" : ` [Calibre book ${report.bookId}]`
+  return `${report.result.padEnd(9)} ${name}${book}: ${report.detail}`
+}

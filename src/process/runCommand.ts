@@ -1,0 +1,79 @@
+import { Duration, Effect, type PlatformError, Schema, Stream } from "effect"
+import { ChildProcess, ChildProcessSpawner } from "effect/process"
+
+// Runs one external program to completion: argv only (never a shell), both output streams
+// drained concurrently so a chatty child cannot block on a full pipe, and a time limit after
+// which the child's whole process group is killed.
+
+export interface CommandRequest {
+  readonly command: string
+  readonly args: ReadonlyArray<string>
+  readonly cwd?: string
+  readonly env?: Readonly<Record<string, string>>
+  readonly timeout: Duration.Input
+}
+
+export interface CommandResult {
+  readonly exitCode: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+export class CommandNotFound extends Schema.TaggedError<CommandNotFound>()("CommandNotFound", {
+  command: Schema.String,
+  reason: Schema.String
+}) {
+  override get message() {
+    return `cannot start ${this.command}: ${this.reason}`
+  }
+}
+
+export class CommandTimedOut extends Schema.TaggedError<CommandTimedOut>()("CommandTimedOut", {
+  command: Schema.String,
+  seconds: Schema.Number
+}) {
+  override get message() {
+    return `${this.command} did not finish within ${this.seconds} s and was killed`
+  }
+}
+
+const collect = (stream: Stream.Stream<Uint8Array, PlatformError.PlatformError>) =>
+  stream.pipe(Stream.decodeText(), Stream.mkString)
+
+export const runCommand = Effect.fn("runCommand")(function* (request: CommandRequest) {
+  const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
+  const run = Effect.gen(function* () {
+    const handle = yield* spawner.spawn(
+      ChildProcess.make(request.command, [...request.args], {
+        ...(request.cwd === undefined ? {} : { cwd: request.cwd }),
+        ...(request.env === undefined ? {} : { env: request.env }),
+        extendEnv: true,
+        stdin: "ignore",
+        forceKillAfter: "3 seconds"
+      })
+    )
+    const [stdout, stderr, exitCode] = yield* Effect.all(
+      [collect(handle.stdout), collect(handle.stderr), handle.exitCode],
+      { concurrency: "unbounded" }
+    )
+    const result: CommandResult = { exitCode: Number(exitCode), stdout, stderr }
+    return result
+  }).pipe(Effect.scoped)
+  return yield* run.pipe(
+    Effect.catchTag("PlatformError", (error) =>
+      Effect.fail(new CommandNotFound({ command: request.command, reason: error.message }))
+    ),
+    Effect.timeoutOrElse({
+      duration: request.timeout,
+      orElse: () =>
+        Effect.fail(new CommandTimedOut({ command: request.command, seconds: Duration.toSeconds(Duration.fromInputUnsafe(request.timeout)) }))
+    })
+  )
+})
+
+// A runCommand bound to the spawner of the layer that builds it, so service methods need nothing.
+export const makeCommandRunner = Effect.gen(function* () {
+  const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
+  return (request: CommandRequest) =>
+    runCommand(request).pipe(Effect.provideService(ChildProcessSpawner.ChildProcessSpawner, spawner))
+})
