@@ -51,8 +51,9 @@ const problemsFromSchema = (
       const parent = parentOf(key)
       const name = key.slice(parent === "" ? 0 : parent.length + 1)
       const hint = closestName(name, siblingsOf(catalogue, parent))
-      const where = parent === "" ? "at the top level" : `in [${parent}]`
-      return { ...located, message: `unknown key ${where}${hint === undefined ? "" : `; did you mean "${hint}"?`}` }
+      const what = isTable(valueAt(document, path)) ? "unknown section" : "unknown key"
+      const where = parent === "" ? "" : ` in [${parent}]`
+      return { ...located, message: `${what}${where}${hint === undefined ? "" : `; did you mean "${hint}"?`}` }
     }
     const found = secretKey.test(key) ? "" : `, found ${describe(valueAt(document, path))}`
     return { ...located, message: `${lowerFirst(entry.message)}${found}` }

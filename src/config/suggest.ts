@@ -22,6 +22,6 @@ export const closestName = (name: string, candidates: ReadonlyArray<string>): st
     const distance = editDistance(wanted, normalise(candidate))
     if (best === undefined || distance < best.distance) best = { candidate, distance }
   }
-  const tolerance = Math.max(1, Math.floor(wanted.length / 4))
+  const tolerance = Math.max(2, Math.floor(wanted.length / 3))
   return best !== undefined && best.distance <= tolerance ? best.candidate : undefined
 }
