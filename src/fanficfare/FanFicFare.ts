@@ -1,4 +1,4 @@
-import { Context, Duration, Effect, Layer, Option, Predicate, Schema } from "effect"
+import { Context, Duration, Effect, FileSystem, Layer, Option, Predicate, Schema } from "effect"
 import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { AppConfig } from "../config/AppConfig.ts"
@@ -49,11 +49,17 @@ export const buildArgs = (target: FetchTarget, iniFiles: ReadonlyArray<string>):
   return [...common, ...updateFlags[target.method], "-o", "always_overwrite=true", "--", target.epub]
 }
 
-// AutomatedFanfic accepts a directory for default_ini/personal_ini and appends the file name.
-export const resolveIni = (configured: string, fileName: string): string | undefined => {
+// default_ini/personal_ini name a file or, as AutomatedFanfic allows, the folder holding it.
+// FanFicFare silently ignores a missing -c file, so a missing one is an error here.
+const resolveIni = Effect.fnUntraced(function* (fs: FileSystem.FileSystem, key: string, configured: string, fileName: string) {
   if (configured === "") return undefined
-  return configured.endsWith(fileName) ? configured : join(configured, fileName)
-}
+  const info = yield* fs.stat(configured).pipe(Effect.option)
+  const path = Option.isSome(info) && info.value.type === "Directory" ? join(configured, fileName) : configured
+  if (!(yield* fs.exists(path).pipe(Effect.orElseSucceed(() => false)))) {
+    return yield* new FanFicFareUnavailable({ executable: key, reason: `${path} does not exist; fix [calibre] ${key} or leave it empty` })
+  }
+  return path
+})
 
 export const locateExecutable = (configured: string): string => {
   if (configured !== "") return configured
@@ -74,9 +80,10 @@ export class FanFicFare extends Context.Service<FanFicFare, {
       const runCommand = yield* makeCommandRunner
       const executable = locateExecutable(config.fanficfare.path)
       const timeout = Duration.seconds(config.fanficfare.timeout_seconds)
+      const fs = yield* FileSystem.FileSystem
       const iniFiles = [
-        resolveIni(config.calibre.default_ini, "defaults.ini"),
-        resolveIni(config.calibre.personal_ini, "personal.ini")
+        yield* resolveIni(fs, "default_ini", config.calibre.default_ini, "defaults.ini"),
+        yield* resolveIni(fs, "personal_ini", config.calibre.personal_ini, "personal.ini")
       ].filter(Predicate.isNotUndefined)
 
       const unavailable = (error: { readonly message: string }) =>

@@ -1,0 +1,86 @@
+import { beforeAll, describe, expect, it } from "@effect/vitest"
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { runCli } from "../support/cli.ts"
+import { listLibrary, requireRealComponents } from "../support/components.ts"
+
+// The single pass end to end with the real FanFicFare (offline test1.com site) and real calibredb.
+
+const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-skeleton-"))
+const jailsLeft = () => readdirSync(tmpdir()).filter((name) => name.startsWith("automated-fanfic-job-"))
+
+beforeAll(() => requireRealComponents())
+
+describe("once --url into a new local Calibre library", () => {
+  const library = join(scratch, "library")
+
+  it("downloads a test1.com story and adds it with its URL identifier", async () => {
+    const run = await runCli(["once", "--url", "http://test1.com?sid=1", "--library", library, "--create-library"])
+    expect(run.stderr).not.toContain("error:")
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("added     \"Test Story Title 1\" (http://test1.com?sid=1)")
+    const books = listLibrary(library)
+    expect(books).toHaveLength(1)
+    expect(books[0]?.title).toBe("Test Story Title 1")
+    expect(books[0]?.identifiers["url"]).toBe("http://test1.com?sid=1")
+    expect(books[0]?.formats?.some((path) => path.endsWith(".epub") && existsSync(path))).toBe(true)
+  })
+
+  it("a second identical run finds the book, reports nothing new and adds no duplicate", async () => {
+    const run = await runCli(["once", "--url", "http://test1.com?sid=1", "--library", library, "--json"])
+    expect(run.code).toBe(0)
+    const result = JSON.parse(run.stdout)
+    expect(result.stories).toEqual([
+      expect.objectContaining({ url: "http://test1.com?sid=1", result: "unchanged", bookId: 1, chapters: 9 })
+    ])
+    expect(listLibrary(library)).toHaveLength(1)
+  })
+
+  it("a story that does not exist fails with the reason and exit 1, leaving the library alone", async () => {
+    const run = await runCli(["once", "--url", "http://test1.com?sid=666", "--library", library])
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain("failed    http://test1.com?sid=666: the story does not exist")
+    expect(listLibrary(library)).toHaveLength(1)
+  })
+
+  it("leaves no job directory behind", () => {
+    expect(jailsLeft()).toEqual([])
+  })
+})
+
+describe("once --url updates a story that gained chapters", () => {
+  const library = join(scratch, "update-library")
+  // test1.com builds stories with sid >= 1000 from ini sections; dateUpdated must be today or
+  // FanFicFare skips the update as older than the file.
+  const today = new Date().toLocaleDateString("sv-SE")
+  const storyIni = (chapters: ReadonlyArray<string>) => {
+    const path = join(scratch, `personal-${chapters.length}.ini`)
+    writeFileSync(path, [
+      "[teststory:2000]",
+      "title:Ini Story {{storyId}}",
+      "author_list:Ini Author",
+      `dateUpdated:${today}`,
+      "status:In-Progress",
+      `chaptertitles:${chapters.join(",")}`,
+      ""
+    ].join("\n"))
+    const config = join(scratch, `config-${chapters.length}.toml`)
+    writeFileSync(config, `[calibre]\npath = "${library}"\npersonal_ini = "${path}"\n`)
+    return config
+  }
+
+  it("adds two chapters, then replaces the EPUB in place when the source has four", async () => {
+    const first = await runCli(["once", "-c", storyIni(["Prologue", "Chapter 1"]), "--url", "http://test1.com?sid=2000", "--library", library, "--create-library"])
+    expect(first.code).toBe(0)
+    expect(first.stdout).toContain("added")
+    const [added] = listLibrary(library)
+
+    const second = await runCli(["once", "-c", storyIni(["Prologue", "Chapter 1", "Chapter 2", "Chapter 3"]), "--url", "http://test1.com?sid=2000"])
+    expect(second.code).toBe(0)
+    expect(second.stdout).toContain("updated: 2 → 4 chapters")
+    const books = listLibrary(library)
+    expect(books).toHaveLength(1)
+    expect(books[0]?.id).toBe(added?.id)
+  })
+})

@@ -1,0 +1,125 @@
+import { describe, expect, it } from "@effect/vitest"
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { runCli } from "../support/cli.ts"
+import { anchorConfigPath } from "../support/paths.ts"
+
+const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-cli-"))
+const writeConfig = (name: string, text: string) => {
+  const path = join(scratch, name)
+  writeFileSync(path, text)
+  return path
+}
+
+describe("automated-fanfic command line", () => {
+  it("--version prints the version", async () => {
+    const run = await runCli(["--version"])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("automated-fanfic v0.1.0")
+  })
+
+  it("--help lists every command", async () => {
+    const run = await runCli(["--help"])
+    expect(run.code).toBe(0)
+    for (const command of ["daemon", "once", "add", "status", "check-config", "--log-format", "--verbose", "--config"]) {
+      expect(run.stdout).toContain(command)
+    }
+  })
+
+  it("check-config accepts AutomatedFanfic's shipped config.toml", async () => {
+    const run = await runCli(["check-config", "--config", anchorConfigPath])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("[retry]\nhail_mary_enabled = true\nhail_mary_wait_hours = 12\nmax_normal_retries = 11")
+    expect(run.stderr).toContain("warning: process.signal_timeout")
+    expect(run.stderr).toContain("configuration OK")
+  })
+
+  it("check-config masks secrets from the file and from FFDL_ overrides", async () => {
+    const config = writeConfig("secrets.toml", "[email]\npassword = \"file-secret-1\"\n[calibre]\npassword = \"calibre-secret-2\"\n")
+    const run = await runCli(["check-config", "-c", config], { env: { FFDL_PUSHBULLET__API_KEY: "env-secret-3", FFDL_MAX_WORKERS: "6" } })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("max_workers = 6")
+    for (const secret of ["file-secret-1", "calibre-secret-2", "env-secret-3"]) {
+      expect(run.stdout + run.stderr).not.toContain(secret)
+    }
+  })
+
+  it("a missing config file is a config error (exit 2) that says what to do", async () => {
+    const run = await runCli(["check-config", "--config", join(scratch, "nope.toml")])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("nope.toml")
+    expect(run.stderr).toContain("file not found; copy config.example.toml")
+  })
+
+  it("an unreadable config path is a config error", async () => {
+    const directory = join(scratch, "a-directory.toml")
+    mkdirSync(directory, { recursive: true })
+    const run = await runCli(["check-config", "--config", directory])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("cannot be read")
+  })
+
+  it("a TOML syntax error shows line and column, exit 2", async () => {
+    const config = writeConfig("syntax.toml", "[email]\nserver = \"imap.example.com\nmailbox = \"INBOX\"\n")
+    const run = await runCli(["check-config", "-c", config])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(/syntax\.toml:2:\d+: TOML syntax error/)
+  })
+
+  it("lists every problem at once with key, line and a did-you-mean", async () => {
+    const config = writeConfig("many.toml", "[email]\nsleeptime = 30\n[retry]\nmax_normal_retries = 99\n[web]\nport = \"http\"\n")
+    const run = await runCli(["check-config", "-c", config])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("(3 problems)")
+    expect(run.stderr).toContain("email.sleeptime (" + config + ":2): unknown key in [email]; did you mean \"sleep_time\"?")
+    expect(run.stderr).toContain("retry.max_normal_retries (" + config + ":4): expected a value between 1 and 50, found 99")
+    expect(run.stderr).toContain("web.port (" + config + ":6): expected number, found \"http\"")
+  })
+
+  it("an environment override with a bad value is a config error naming the variable", async () => {
+    const run = await runCli(["check-config", "-c", anchorConfigPath], { env: { FFDL_RETRY__HAIL_MARY_WAIT_HOURS: "soon" } })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("FFDL_RETRY__HAIL_MARY_WAIT_HOURS (environment): retry.hail_mary_wait_hours: expected a number, found \"soon\"")
+  })
+
+  it("an unknown subcommand or flag is a usage error, exit 2", async () => {
+    expect((await runCli(["bogus"])).code).toBe(2)
+    expect((await runCli(["once", "--no-such-flag"])).code).toBe(2)
+  })
+
+  it("a URL that is not http(s) is refused before anything runs, exit 2", async () => {
+    const run = await runCli(["once", "--url", "ftp://example.com/story", "--library", scratch])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("only http and https links are stories")
+    const dash = await runCli(["add", "--", "-o=evil"])
+    expect(dash.code).toBe(2)
+    expect(dash.stderr).toContain("starts with '-'")
+  })
+
+  it("commands not built yet say so and exit non-zero", async () => {
+    for (const command of ["daemon", "status"]) {
+      const run = await runCli([command])
+      expect(run.code).not.toBe(0)
+      expect(run.stderr).toContain(`\`${command}\` is not built yet`)
+    }
+    const mailbox = await runCli(["once"])
+    expect(mailbox.code).not.toBe(0)
+    expect(mailbox.stderr).toContain("not built yet")
+  })
+
+  it("--library pointing at a file is refused with a clear message, exit 3", async () => {
+    const file = writeConfig("not-a-library.txt", "hello")
+    const run = await runCli(["once", "--url", "http://test1.com?sid=1", "--library", file])
+    expect(run.code).toBe(3)
+    expect(run.stderr).toContain("this is a file, not a Calibre library folder")
+  })
+
+  it("a folder without metadata.db is not silently turned into a library, exit 3", async () => {
+    const empty = join(scratch, "empty-folder")
+    mkdirSync(empty, { recursive: true })
+    const run = await runCli(["once", "--url", "http://test1.com?sid=1", "--library", empty])
+    expect(run.code).toBe(3)
+    expect(run.stderr).toContain("there is no metadata.db here")
+  })
+})
