@@ -79,7 +79,8 @@ export class FanFicFare extends Context.Service<FanFicFare, {
       const config = (yield* AppConfig).values
       const runCommand = yield* makeCommandRunner
       const executable = locateExecutable(config.fanficfare.path)
-      const timeout = Duration.seconds(config.fanficfare.timeout_seconds)
+      // AutomatedFanfic's process.worker_timeout, never used there, is honoured here when set.
+      const timeout = Duration.seconds(config.process.worker_timeout ?? config.fanficfare.timeout_seconds)
       const fs = yield* FileSystem.FileSystem
       const iniFiles = [
         yield* resolveIni(fs, "default_ini", config.calibre.default_ini, "defaults.ini"),

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Redacted, Result } from "effect"
 import { readFileSync } from "node:fs"
 import type { ConfigError } from "../../src/config/ConfigError.ts"
-import { interpretConfig, type LoadedConfig } from "../../src/config/interpret.ts"
+import { catalogue, interpretConfig, type LoadedConfig } from "../../src/config/interpret.ts"
 import { missingForMail, renderEffectiveConfig } from "../../src/cli/renderConfig.ts"
 import { anchorConfigPath } from "../support/paths.ts"
 
@@ -192,5 +192,25 @@ describe("effective configuration output", () => {
 
   it("names the empty keys the mailbox modes still need", () => {
     expect(missingForMail(load("[email]\nserver = \"imap.example.com\"\n"))).toEqual(["email.email", "email.password", "calibre.path"])
+  })
+})
+
+describe("config.example.toml", () => {
+  const text = readFileSync(new URL("../../config.example.toml", import.meta.url), "utf8")
+
+  it("loads as it is", () => {
+    expect(load(text).values.max_workers).toBe(4)
+  })
+
+  it("documents every key the schema knows", () => {
+    const undocumented = catalogue
+      .filter((entry) => entry.kind !== "section")
+      .filter((entry) => {
+        const [section, key] = entry.path.includes(".") ? entry.path.split(".") : ["", entry.path]
+        const sectionText = section === "" ? text.split(/^\[/m)[0] ?? "" : text.split(new RegExp(`^\\[${section}\\]$`, "m"))[1]?.split(/^\[/m)[0] ?? ""
+        return !new RegExp(`^#? ?${key} = `, "m").test(sectionText)
+      })
+      .map((entry) => entry.path)
+    expect(undocumented).toEqual([])
   })
 })
