@@ -28,8 +28,10 @@ describe("once --url into a new local Calibre library", () => {
   })
 
   it("a second identical run finds the book, reports nothing new and adds no duplicate", async () => {
-    const run = await runCli(["once", "--url", "http://test1.com?sid=1", "--library", library, "--json"])
+    const run = await runCli(["once", "--url", "http://test1.com?sid=1", "--library", library, "--json", "--log-format", "json"])
     expect(run.code).toBe(0)
+    const logLines = run.stderr.trim().split("\n").map((line) => JSON.parse(line))
+    expect(logLines).toContainEqual(expect.objectContaining({ level: "INFO", message: "refreshing http://test1.com?sid=1" }))
     const result = JSON.parse(run.stdout)
     expect(result.stories).toEqual([
       expect.objectContaining({ url: "http://test1.com?sid=1", result: "unchanged", bookId: 1, chapters: 9 })

@@ -108,6 +108,12 @@ describe("automated-fanfic command line", () => {
     expect(mailbox.stderr).toContain("not built yet")
   })
 
+  it("--create-library without --library is a usage error: a configured path is never created", async () => {
+    const run = await runCli(["once", "--url", "http://test1.com?sid=1", "--create-library"])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("--create-library needs --library")
+  })
+
   it("--library pointing at a file is refused with a clear message, exit 3", async () => {
     const file = writeConfig("not-a-library.txt", "hello")
     const run = await runCli(["once", "--url", "http://test1.com?sid=1", "--library", file])
