@@ -1,6 +1,7 @@
 import { Context, Effect, FileSystem, Layer, Option, Redacted, Result, Semaphore } from "effect"
 import { join } from "node:path"
 import { AppConfig } from "../config/AppConfig.ts"
+import { ConfigError } from "../config/ConfigError.ts"
 import { type CommandResult, makeCommandRunner } from "../process/runCommand.ts"
 import {
   decodeBookList,
@@ -31,7 +32,8 @@ export class Calibre extends Context.Service<Calibre, {
   static readonly layer = (options: CalibreOptions) => Layer.effect(
     Calibre,
     Effect.gen(function* () {
-      const config = (yield* AppConfig).values.calibre
+      const appConfig = yield* AppConfig
+      const config = appConfig.values.calibre
       const fs = yield* FileSystem.FileSystem
       const runCommand = yield* makeCommandRunner
       // calibredb holds one lock per user for the whole machine: one call at a time, process-wide.
@@ -40,7 +42,14 @@ export class Calibre extends Context.Service<Calibre, {
       const server = isServer(library)
 
       if (library === "") {
-        return yield* new LibraryNotFound({ library, reason: "no library is configured: set [calibre] path in the config or pass --library" })
+        return yield* new ConfigError({
+          file: appConfig.file,
+          problems: [{
+            key: "calibre.path",
+            source: appConfig.file,
+            message: "is empty; set it to your Calibre library folder or content-server URL (or FFDL_CALIBRE__PATH, or pass --library)"
+          }]
+        })
       }
       if (!server) yield* prepareLocalLibrary(fs, library, options)
 

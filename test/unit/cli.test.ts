@@ -114,6 +114,13 @@ describe("automated-fanfic command line", () => {
     expect(run.stderr).toContain("--create-library needs --library")
   })
 
+  it("an empty required key is a config error naming it, exit 2", async () => {
+    const run = await runCli(["once", "--url", "http://test1.com?sid=1", "-c", anchorConfigPath])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("calibre.path (")
+    expect(run.stderr).toContain("is empty; set it to your Calibre library folder")
+  })
+
   it("--library pointing at a file is refused with a clear message, exit 3", async () => {
     const file = writeConfig("not-a-library.txt", "hello")
     const run = await runCli(["once", "--url", "http://test1.com?sid=1", "--library", file])
