@@ -1,12 +1,13 @@
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { AppConfig } from "../config/AppConfig.ts"
+import { FanFicFare } from "../fanficfare/FanFicFare.ts"
 import { isFailure, reportLine, type StoryReport, summaryLine } from "../pipeline/StoryReport.ts"
 import { Pipeline } from "../pipeline/Pipeline.ts"
 import { InvalidStoryUrl, parseStoryUrl, type StoryUrl } from "../stories/StoryUrl.ts"
 import { NotBuiltYet, StoriesFailed, UsageError } from "./CliErrors.ts"
 import { missingForMail, renderEffectiveConfig } from "./renderConfig.ts"
-import { configLayer, loggingLayer, storyLayer } from "./runtime.ts"
+import { configLayer, fanFicFareLayer, loggingLayer, storyLayer } from "./runtime.ts"
 
 const root = Command.make("automated-fanfic").pipe(
   Command.withSharedFlags({
@@ -44,6 +45,8 @@ const checkConfig = Command.make("check-config", {}, () =>
     const config = yield* Effect.provide(AppConfig, configLayer(options))
     yield* Console.log(renderEffectiveConfig(config))
     for (const warning of config.warnings) yield* Console.error(`warning: ${warning}`)
+    const fanFicFare = yield* Effect.provide(FanFicFare, fanFicFareLayer(options))
+    yield* Console.error(`FanFicFare ${fanFicFare.version} (${fanFicFare.executable})`)
     const missing = missingForMail(config)
     yield* Console.error(
       missing.length === 0
@@ -51,7 +54,7 @@ const checkConfig = Command.make("check-config", {}, () =>
         : `configuration OK; before \`daemon\` or a mailbox \`once\` can run, set: ${missing.join(", ")}`
     )
   })
-).pipe(Command.withDescription("Check the configuration and print it with secrets masked"))
+).pipe(Command.withDescription("Check the configuration, print it with secrets masked, and check FanFicFare"))
 
 const refreshAll = (urls: ReadonlyArray<StoryUrl>, json: boolean) =>
   Effect.gen(function* () {

@@ -32,6 +32,9 @@ export const loggingLayer = (options: GlobalOptions) =>
 export const configLayer = (options: GlobalOptions, adjust: (config: LoadedConfig) => LoadedConfig = (c) => c) =>
   Layer.effect(AppConfig, Effect.map(loadConfig(configSource(options)), adjust)).pipe(Layer.provide(NodeServices.layer))
 
+export const fanFicFareLayer = (options: GlobalOptions) =>
+  FanFicFare.layer.pipe(Layer.provide(configLayer(options)), Layer.provide(NodeServices.layer))
+
 export const storyLayer = (options: GlobalOptions, library: { readonly createLibrary: boolean }, adjust?: (config: LoadedConfig) => LoadedConfig) =>
   Pipeline.layer.pipe(
     Layer.provideMerge(Layer.mergeAll(Calibre.layer(library), FanFicFare.layer)),

@@ -2,12 +2,13 @@ import { Context, Duration, Effect, FileSystem, Layer, Option, Predicate, Schema
 import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { AppConfig } from "../config/AppConfig.ts"
-import type { UpdateMethod } from "../config/ConfigSchema.ts"
 import { projectRoot } from "../process/projectRoot.ts"
 import { type CommandResult, makeCommandRunner } from "../process/runCommand.ts"
-import type { StoryUrl } from "../stories/StoryUrl.ts"
 import { type StoryMetadata, parseJsonMeta } from "./metadata.ts"
+import { buildArgs, type FetchTarget, newStoryFileName } from "./arguments.ts"
 import { classifyOutput, type FanFicFareOutcome } from "./outcome.ts"
+
+export { type FetchTarget, newStoryFileName }
 
 export class FanFicFareUnavailable extends Schema.TaggedError<FanFicFareUnavailable>()("FanFicFareUnavailable", {
   executable: Schema.String,
@@ -18,35 +19,11 @@ export class FanFicFareUnavailable extends Schema.TaggedError<FanFicFareUnavaila
   }
 }
 
-export type FetchTarget =
-  | { readonly _tag: "New"; readonly url: StoryUrl }
-  | { readonly _tag: "Update"; readonly epub: string; readonly method: UpdateMethod }
-
 export interface FetchResult {
   readonly outcome: FanFicFareOutcome
   readonly metadata: Option.Option<StoryMetadata>
   // Where the story file is after the run (new downloads get a fixed name inside the work directory).
   readonly epub: string
-}
-
-export const newStoryFileName = "story.epub"
-
-// Update flags per update_method. update_no_force never forces, whatever else asks.
-const updateFlags: Record<UpdateMethod, ReadonlyArray<string>> = {
-  update: ["-u"],
-  update_always: ["-U"],
-  force: ["-u", "--force"],
-  update_no_force: ["-u"]
-}
-
-export const buildArgs = (target: FetchTarget, iniFiles: ReadonlyArray<string>): ReadonlyArray<string> => {
-  const common = ["--non-interactive", "--json-meta", ...iniFiles.flatMap((file) => ["-c", file])]
-  if (target._tag === "New") {
-    return [...common, "-o", `output_filename=${newStoryFileName}`, "--", target.url]
-  }
-  // The EPUB was just exported, so its mtime is "now"; always_overwrite stops FanFicFare from
-  // reading that as "file newer than story" and skipping, while still updating incrementally.
-  return [...common, ...updateFlags[target.method], "-o", "always_overwrite=true", "--", target.epub]
 }
 
 // default_ini/personal_ini name a file or, as AutomatedFanfic allows, the folder holding it.
@@ -70,7 +47,7 @@ export const locateExecutable = (configured: string): string => {
 
 export class FanFicFare extends Context.Service<FanFicFare, {
   readonly executable: string
-  readonly version: Effect.Effect<string, FanFicFareUnavailable>
+  readonly version: string
   fetch(workDir: string, target: FetchTarget): Effect.Effect<FetchResult, FanFicFareUnavailable>
 }>()("automated-fanfic/fanficfare/FanFicFare") {
   static readonly layer = Layer.effect(
@@ -100,7 +77,7 @@ export class FanFicFare extends Context.Service<FanFicFare, {
           timeout
         })
 
-      const version = Effect.gen(function* () {
+      const readVersion = Effect.gen(function* () {
         const result: CommandResult = yield* runCommand({ command: executable, args: ["--version"], timeout: "60 seconds" })
         const match = /Version:\s*(\S+)/.exec(result.stdout)
         if (result.exitCode !== 0 || match?.[1] === undefined) {
@@ -108,20 +85,47 @@ export class FanFicFare extends Context.Service<FanFicFare, {
         }
         return match[1]
       }).pipe(Effect.catchTags({ CommandNotFound: (e) => Effect.fail(unavailable(e)), CommandTimedOut: (e) => Effect.fail(unavailable(e)) }))
+      // A missing or broken install fails here, at start-up, rather than at the first story.
+      const version = yield* readVersion
+
+      const fingerprint = (path: string) =>
+        fs.stat(path).pipe(
+          Effect.map((info) => `${info.size}:${Option.getOrElse(info.mtime, () => new Date(0)).getTime()}`),
+          Effect.option
+        )
+
+      const unusableEpub = Effect.fnUntraced(function* (epub: string) {
+        const info = yield* fs.stat(epub).pipe(Effect.option)
+        if (Option.isNone(info)) return Option.some("the EPUB to update is missing")
+        if (Number(info.value.size) === 0) return Option.some("the EPUB to update is empty (0 bytes)")
+        return Option.none<string>()
+      })
 
       const fetch = Effect.fn("FanFicFare.fetch")(function* (workDir: string, target: FetchTarget) {
+        const epub = target._tag === "New" ? join(workDir, newStoryFileName) : target.epub
+        const done = (outcome: FanFicFareOutcome, stdout = ""): FetchResult => ({ outcome, metadata: parseJsonMeta(stdout), epub })
+        if (target._tag === "Update") {
+          // FanFicFare would read a missing path as a URL and fail with "Unknown Site".
+          const problem = yield* unusableEpub(target.epub)
+          if (Option.isSome(problem)) return done({ _tag: "UnreadableEpub", detail: problem.value })
+        }
+        const before = yield* fingerprint(epub)
         const args = buildArgs(target, iniFiles)
         yield* Effect.logDebug("running FanFicFare", executable, ...args)
         const result = yield* run(workDir, args).pipe(
-          Effect.catchTags({
-            CommandNotFound: (e) => Effect.fail(unavailable(e)),
-            CommandTimedOut: (e) =>
-              Effect.succeed<CommandResult>({ exitCode: -1, stdout: "", stderr: e.message })
-          })
+          Effect.catchTag("CommandNotFound", (e) => Effect.fail(unavailable(e))),
+          Effect.catchTag("CommandTimedOut", (e) => Effect.succeed(e))
         )
+        if (!("exitCode" in result)) return done({ _tag: "TimedOut", seconds: result.seconds })
         const outcome = classifyOutput(result)
-        const epub = target._tag === "New" ? join(workDir, newStoryFileName) : target.epub
-        return { outcome, metadata: parseJsonMeta(result.stdout), epub }
+        if (outcome._tag === "Written" || outcome._tag === "Updated") {
+          // Success also means the file is there and is not the one we started with.
+          const after = yield* fingerprint(epub)
+          if (Option.isNone(after) || Option.makeEquivalence((a: string, b: string) => a === b)(before, after)) {
+            return done({ _tag: "Unrecognised", exitCode: result.exitCode, lastLines: `FanFicFare reported success but ${epub} ${Option.isNone(after) ? "was not written" : "did not change"}` }, result.stdout)
+          }
+        }
+        return done(outcome, result.stdout)
       })
 
       return FanFicFare.of({ executable, version, fetch })

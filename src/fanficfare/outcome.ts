@@ -7,11 +7,20 @@ export type FanFicFareOutcome =
   | { readonly _tag: "NothingNew"; readonly chapters: number }
   | { readonly _tag: "SourceHasFewerChapters"; readonly local: number; readonly source: number }
   | { readonly _tag: "SkippedByDate" }
+  | { readonly _tag: "PartialBook"; readonly failedChapters: number }
   | { readonly _tag: "StoryNotFound" }
   | { readonly _tag: "BadUrl"; readonly detail: string }
   | { readonly _tag: "UnsupportedSite" }
+  | { readonly _tag: "UnreadableEpub"; readonly detail: string }
   | { readonly _tag: "AdultCheckRequired" }
   | { readonly _tag: "LoginRequired"; readonly detail: string }
+  | { readonly _tag: "AccessDenied"; readonly detail: string }
+  | { readonly _tag: "HttpError"; readonly status: number; readonly detail: string }
+  | { readonly _tag: "ConnectionFailure"; readonly detail: string }
+  | { readonly _tag: "ChapterDownloadFailed"; readonly detail: string }
+  | { readonly _tag: "IniInvalid"; readonly detail: string }
+  | { readonly _tag: "TimedOut"; readonly seconds: number }
+  | { readonly _tag: "Killed"; readonly exitCode: number }
   | { readonly _tag: "Unrecognised"; readonly exitCode: number; readonly lastLines: string }
 
 export interface FanFicFareOutput {
@@ -22,54 +31,114 @@ export interface FanFicFareOutput {
 
 const lastLines = (text: string, count: number) => text.trimEnd().split("\n").slice(-count).join("\n")
 
-const firstMatch = (text: string, pattern: RegExp) => pattern.exec(text) ?? undefined
+const captured = (text: string, pattern: RegExp, group = 1): string | undefined => pattern.exec(text)?.[group]
+
+// Each rule looks at the output and may name the outcome; the first that does wins. Failures
+// come before success markers because a run can print "Updating …" and then fail.
+const rules: ReadonlyArray<(output: FanFicFareOutput) => FanFicFareOutcome | undefined> = [
+  ({ stderr }) => (/more recently than Story\(.*\) - Skipping/.test(stderr) ? { _tag: "SkippedByDate" } : undefined),
+  ({ stderr }) => {
+    const detail = captured(stderr, /configparser\.\w*Error: ([^\n]*(?:\n\t[^\n]*)*)/)
+    return detail === undefined ? undefined : { _tag: "IniInvalid", detail: detail.trim() }
+  },
+  ({ stderr }) => {
+    const match = /HTTPErrorFFF: HTTP Error in FFF '(.*)'\((\d{3})\)/.exec(stderr)
+    return match ? { _tag: "HttpError", status: Number(match[2]), detail: match[1] ?? "" } : undefined
+  },
+  ({ stderr }) => {
+    const detail = captured(stderr, /(requests\.exceptions\.(?:ConnectionError|ConnectTimeout|ReadTimeout|SSLError)[^\n]*)/)
+    return detail === undefined ? undefined : { _tag: "ConnectionFailure", detail }
+  },
+  ({ stderr }) => {
+    const detail = captured(stderr, /fanficfare\.exceptions\.FailedToDownload: ([^\n]*)/)
+    if (detail === undefined) return undefined
+    if (/registered users|set username\/password|log ?in/i.test(detail)) return { _tag: "LoginRequired", detail }
+    return { _tag: "ChapterDownloadFailed", detail }
+  },
+  ({ stdout, stderr }) => (/Unknown Site\(/.test(`${stdout}\n${stderr}`) ? { _tag: "UnsupportedSite" } : undefined),
+  ({ stdout }) => {
+    const chapters = captured(stdout, /^.+ already contains (\d+) chapters\.$/m)
+    return chapters === undefined ? undefined : { _tag: "NothingNew", chapters: Number(chapters) }
+  },
+  ({ stdout }) => {
+    const match = /^.+ contains (\d+) chapters, more than source: (\d+)\.$/m.exec(stdout)
+    return match ? { _tag: "SourceHasFewerChapters", local: Number(match[1]), source: Number(match[2]) } : undefined
+  },
+  ({ stdout }) => (/^Story does not exist: /m.test(stdout) ? { _tag: "StoryNotFound" } : undefined),
+  ({ stdout }) => {
+    const detail = captured(stdout, /^(Bad Story URL: .*)$/m)
+    return detail === undefined ? undefined : { _tag: "BadUrl", detail }
+  },
+  ({ stdout }) => (/^Adult check required on non-interactive process\./m.test(stdout) ? { _tag: "AdultCheckRequired" } : undefined),
+  ({ stdout }) => {
+    const detail = captured(stdout, /^(Login Failed on non-interactive process\..*)$/m)
+    return detail === undefined ? undefined : { _tag: "LoginRequired", detail }
+  },
+  ({ stdout }) => {
+    const detail = captured(stdout, /^(.*Access denied.*)$/im)
+    return detail === undefined ? undefined : { _tag: "AccessDenied", detail }
+  },
+  ({ stdout }) => {
+    const detail = captured(stdout, /^((?:Failed to read (?:epub|file) .*)|(?:No story URL found in epub to update\.)|(?:.* doesn't contain any recognizable chapters, probably from a different source\..*))$/m)
+    return detail === undefined ? undefined : { _tag: "UnreadableEpub", detail }
+  },
+  ({ stdout }) => {
+    const failed = captured(stdout, /^!!!! (\d+) chapters errored downloading .* !!!!$/m)
+    return failed === undefined ? undefined : { _tag: "PartialBook", failedChapters: Number(failed) }
+  }
+]
+
+// Exit codes at or above 128 (or negative) mean a signal ended the process.
+const killedBySignal = (exitCode: number) => exitCode < 0 || exitCode >= 128
 
 export const classifyOutput = (output: FanFicFareOutput): FanFicFareOutcome => {
-  const { stdout, stderr } = output
-  const both = `${stdout}\n${stderr}`
-  if (/more recently than Story\(.*\) - Skipping/.test(stderr)) return { _tag: "SkippedByDate" }
-  const nothingNew = firstMatch(stdout, /^.+ already contains (\d+) chapters\.$/m)
-  if (nothingNew) return { _tag: "NothingNew", chapters: Number(nothingNew[1]) }
-  const fewer = firstMatch(stdout, /^.+ contains (\d+) chapters, more than source: (\d+)\.$/m)
-  if (fewer) return { _tag: "SourceHasFewerChapters", local: Number(fewer[1]), source: Number(fewer[2]) }
-  if (/^Story does not exist: /m.test(stdout)) return { _tag: "StoryNotFound" }
-  const badUrl = firstMatch(stdout, /^(Bad Story URL: .*)$/m)
-  if (badUrl) return { _tag: "BadUrl", detail: badUrl[1] ?? "" }
-  if (/Unknown Site\(/.test(both)) return { _tag: "UnsupportedSite" }
-  if (/^Adult check required on non-interactive process\./m.test(stdout)) return { _tag: "AdultCheckRequired" }
-  const login = firstMatch(stdout, /^(Login Failed on non-interactive process\..*)$/m)
-  if (login) return { _tag: "LoginRequired", detail: login[1] ?? "" }
-  if (output.exitCode !== 0) {
-    return { _tag: "Unrecognised", exitCode: output.exitCode, lastLines: lastLines(stderr === "" ? stdout : stderr, 5) }
+  for (const rule of rules) {
+    const outcome = rule(output)
+    if (outcome !== undefined) return outcome
   }
-  const update = firstMatch(stdout, /^Do update - epub\((\d+)\) vs url\((\d+)\)$/m)
+  if (killedBySignal(output.exitCode)) return { _tag: "Killed", exitCode: output.exitCode }
+  if (output.exitCode !== 0) {
+    return { _tag: "Unrecognised", exitCode: output.exitCode, lastLines: lastLines(output.stderr === "" ? output.stdout : output.stderr, 5) }
+  }
+  const update = /^Do update - epub\((\d+)\) vs url\((\d+)\)$/m.exec(output.stdout)
   if (update) return { _tag: "Updated", chaptersBefore: Number(update[1]), chaptersAfter: Number(update[2]) }
   return { _tag: "Written" }
 }
 
-export const describeOutcome = (outcome: FanFicFareOutcome): string => {
+// What the scheduler does with an outcome (the policy table of the design): a new file to write,
+// nothing to do, a story-level failure that no retry fixes, a site-level failure that counts
+// towards the site's breaker, a transient failure worth retrying, or a setting the user must fix.
+export type OutcomeAction = "write" | "done" | "keep" | "story-failed" | "site-failed" | "retry" | "fix-settings"
+
+export const actionFor = (outcome: FanFicFareOutcome): OutcomeAction => {
   switch (outcome._tag) {
     case "Written":
-      return "downloaded"
     case "Updated":
-      return `updated: ${outcome.chaptersBefore} → ${outcome.chaptersAfter} chapters`
+      return "write"
     case "NothingNew":
-      return `nothing new (${outcome.chapters} chapters)`
+      return "done"
     case "SourceHasFewerChapters":
-      return `your copy has ${outcome.local} chapters but the site only ${outcome.source}; kept yours (update with force to replace it)`
-    case "SkippedByDate":
-      return "FanFicFare skipped the update because the file looked newer than the story"
+      return "keep"
     case "StoryNotFound":
-      return "the story does not exist (deleted, or a wrong link)"
     case "BadUrl":
-      return outcome.detail
     case "UnsupportedSite":
-      return "FanFicFare does not support this site"
+    case "UnreadableEpub":
+      return "story-failed"
     case "AdultCheckRequired":
-      return "the site asks for an adult check: set is_adult:true in your personal.ini ([calibre] personal_ini)"
     case "LoginRequired":
-      return `${outcome.detail} (set username and password in your personal.ini, [calibre] personal_ini)`
+    case "AccessDenied":
+    case "IniInvalid":
+      return "fix-settings"
+    case "HttpError":
+      return [403, 429, 503].includes(outcome.status) || (outcome.status >= 520 && outcome.status <= 527) ? "site-failed" : "retry"
+    case "ConnectionFailure":
+      return "site-failed"
+    case "SkippedByDate":
+    case "PartialBook":
+    case "ChapterDownloadFailed":
+    case "TimedOut":
+    case "Killed":
     case "Unrecognised":
-      return `FanFicFare failed (exit ${outcome.exitCode}): ${outcome.lastLines}`
+      return "retry"
   }
 }

@@ -2,7 +2,7 @@ import { Context, Effect, FileSystem, Layer, Option } from "effect"
 import { AppConfig } from "../config/AppConfig.ts"
 import { Calibre, type CalibreError, CalibreFailed } from "../calibre/Calibre.ts"
 import { FanFicFare, type FanFicFareUnavailable, type FetchResult } from "../fanficfare/FanFicFare.ts"
-import { describeOutcome } from "../fanficfare/outcome.ts"
+import { describeOutcome } from "../fanficfare/describeOutcome.ts"
 import type { StoryUrl } from "../stories/StoryUrl.ts"
 import type { StoryReport } from "./StoryReport.ts"
 

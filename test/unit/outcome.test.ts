@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import { classifyOutput, type FanFicFareOutcome } from "../../src/fanficfare/outcome.ts"
+import { actionFor, classifyOutput, type FanFicFareOutcome } from "../../src/fanficfare/outcome.ts"
 import { parseJsonMeta } from "../../src/fanficfare/metadata.ts"
 import { fanficfareSamplesDir } from "../support/paths.ts"
 
@@ -24,7 +24,28 @@ const cases: ReadonlyArray<readonly [string, FanFicFareOutcome["_tag"]]> = [
   ["i2_sid665_adult_required", "AdultCheckRequired"],
   ["i4_sid668_login_required", "LoginRequired"],
   ["i7_sid675_totp", "LoginRequired"],
-  ["i6_sid667_chapter_fail", "Unrecognised"]
+  ["i6_sid667_chapter_fail", "ChapterDownloadFailed"],
+  ["i8_sid667_continue_on_chapter_error", "PartialBook"],
+  ["n4_chapter_http_404_continue", "PartialBook"],
+  ["n1_chapter_http_404", "HttpError"],
+  ["n2_chapter_http_403", "HttpError"],
+  ["n5_chapter_http_503_retries", "HttpError"],
+  ["r3_update_corrupt_epub", "UnreadableEpub"],
+  ["r4_update_epub_without_source_url", "UnreadableEpub"],
+  ["r5_update_epub_no_recognizable_chapters", "UnreadableEpub"],
+  ["r2_update_missing_file_path", "UnsupportedSite"],
+  ["u2_config_bad_syntax", "IniInvalid"],
+  ["q6_option_with_equals_in_value", "Unrecognised"],
+  ["q5_update_non_epub_error", "Unrecognised"],
+  ["j1_json_meta_download", "Written"],
+  ["j5_json_meta_update_nochange", "NothingNew"],
+  ["j8_json_meta_update_did_update", "Updated"],
+  ["c3_update_more_src_sid669", "Updated"],
+  ["d2_update_always_epub_more_than_src", "SourceHasFewerChapters"],
+  ["e1_update_always_nochange_sid1", "SkippedByDate"],
+  ["x7_sid712_adult", "AdultCheckRequired"],
+  ["i3_sid665_adult_ok", "Written"],
+  ["i5_sid668_login_ok", "Written"]
 ]
 
 describe("classifyOutput on recorded FanFicFare runs", () => {
@@ -38,8 +59,27 @@ describe("classifyOutput on recorded FanFicFare runs", () => {
   })
 
   it("keeps the end of stderr for a failure it does not know", () => {
-    const outcome = classifyOutput(sample("i6_sid667_chapter_fail"))
-    expect(outcome._tag === "Unrecognised" && outcome.lastLines).toContain("FailedToDownload")
+    const outcome = classifyOutput(sample("q6_option_with_equals_in_value"))
+    expect(outcome._tag === "Unrecognised" && outcome.lastLines).toContain("ValueError: too many values to unpack")
+  })
+
+  it("reads the HTTP status and the failed chapter count", () => {
+    expect(classifyOutput(sample("n2_chapter_http_403"))).toMatchObject({ _tag: "HttpError", status: 403 })
+    expect(classifyOutput(sample("n5_chapter_http_503_retries"))).toMatchObject({ _tag: "HttpError", status: 503 })
+    expect(classifyOutput(sample("i8_sid667_continue_on_chapter_error"))).toEqual({ _tag: "PartialBook", failedChapters: 3 })
+  })
+
+  it.each([
+    ["HTTPErrorFFF: HTTP Error in FFF '429 Client Error: Too Many Requests for url: https://x/'(429)", "HttpError"],
+    ["fanficfare.exceptions.HTTPErrorFFF: HTTP Error in FFF '525 Server Error: SSL Handshake Failed'(525)", "HttpError"],
+    ["requests.exceptions.ConnectionError: HTTPSConnectionPool(host='x', port=443): Max retries exceeded", "ConnectionFailure"],
+    ["fanficfare.exceptions.FailedToDownload: This work is only available to registered users of the Archive -- set username/password in personal.ini under [archiveofourown.org]", "LoginRequired"]
+  ])("network-only failure %s is %s", (stderr, expected) => {
+    expect(classifyOutput({ exitCode: 1, stdout: "", stderr })._tag).toBe(expected)
+  })
+
+  it("a process ended by a signal is Killed", () => {
+    expect(classifyOutput({ exitCode: 143, stdout: "", stderr: "" })._tag).toBe("Killed")
   })
 
   it("exit code 0 with nothing recognisable is not a failure", () => {
@@ -60,5 +100,21 @@ describe("parseJsonMeta", () => {
 
   it("is none when there is no JSON document", () => {
     expect(parseJsonMeta("Story does not exist: (http://test1.com?sid=666)\n")._tag).toBe("None")
+  })
+})
+
+describe("actionFor", () => {
+  it.each([
+    [{ _tag: "Updated", chaptersBefore: 2, chaptersAfter: 4 }, "write"],
+    [{ _tag: "NothingNew", chapters: 9 }, "done"],
+    [{ _tag: "SourceHasFewerChapters", local: 4, source: 2 }, "keep"],
+    [{ _tag: "StoryNotFound" }, "story-failed"],
+    [{ _tag: "AdultCheckRequired" }, "fix-settings"],
+    [{ _tag: "HttpError", status: 429, detail: "" }, "site-failed"],
+    [{ _tag: "HttpError", status: 522, detail: "" }, "site-failed"],
+    [{ _tag: "HttpError", status: 500, detail: "" }, "retry"],
+    [{ _tag: "TimedOut", seconds: 10 }, "retry"]
+  ] satisfies ReadonlyArray<readonly [FanFicFareOutcome, string]>)("%o → %s", (outcome, action) => {
+    expect(actionFor(outcome)).toBe(action)
   })
 })
