@@ -101,6 +101,29 @@ describe("updates driven by ini-defined stories", () => {
     }))
 })
 
+describe("failures that still write or never connect", () => {
+  it.effect("chapters failing under continue_on_chapter_error give a PartialBook", () =>
+    Effect.gen(function* () {
+      const dir = workDir("partial")
+      const ini = join(dir, "partial.ini")
+      writeFileSync(ini, "[test1.com]\ncontinue_on_chapter_error:true\n")
+      const result = yield* Effect.gen(function* () {
+        return yield* (yield* FanFicFare).fetch(dir, { _tag: "New", url: url("http://test1.com?sid=667") })
+      }).pipe(Effect.provide(fanFicFareLayer(`[calibre]\npersonal_ini = "${ini}"\n`)))
+      expect(result.outcome).toEqual({ _tag: "PartialBook", failedChapters: 3 })
+    }))
+
+  it.effect("a chapter on a closed port is a ConnectionFailure", () =>
+    Effect.gen(function* () {
+      const dir = workDir("refused")
+      const ini = writeStoryIni(dir, "refused.ini", { "3002": ["chapter_urls:http://127.0.0.1:9/closed#p1,Chapter One"] })
+      const result = yield* Effect.gen(function* () {
+        return yield* (yield* FanFicFare).fetch(dir, { _tag: "New", url: url("http://test1.com?sid=3002") })
+      }).pipe(Effect.provide(fanFicFareLayer(`[calibre]\npersonal_ini = "${ini}"\n`)))
+      expect(result.outcome._tag).toBe("ConnectionFailure")
+    }), 120_000)
+})
+
 describe("HTTP errors from a local server through chapter_urls", () => {
   let server: Server | undefined
   afterAll(() => server?.close())

@@ -35,6 +35,15 @@ describe("automated-fanfic command line", () => {
     expect(run.stderr).toContain("configuration OK")
   })
 
+  it("check-config reports FanFicFare's version, and a broken FanFicFare path is exit 3 with the fix", async () => {
+    const ok = await runCli(["check-config", "-c", anchorConfigPath])
+    expect(ok.stderr).toMatch(/FanFicFare \d+\.\d+\.\d+ \(.*fanficfare\)/)
+    const broken = await runCli(["check-config", "-c", anchorConfigPath], { env: { FFDL_FANFICFARE__PATH: "/no/such/fanficfare" } })
+    expect(broken.code).toBe(3)
+    expect(broken.stderr).toContain("FanFicFare cannot run (/no/such/fanficfare)")
+    expect(broken.stderr).toContain("Run scripts/setup.sh, or set [fanficfare] path")
+  })
+
   it("check-config masks secrets from the file and from FFDL_ overrides", async () => {
     const config = writeConfig("secrets.toml", "[email]\npassword = \"file-secret-1\"\n[calibre]\npassword = \"calibre-secret-2\"\n")
     const run = await runCli(["check-config", "-c", config], { env: { FFDL_PUSHBULLET__API_KEY: "env-secret-3", FFDL_MAX_WORKERS: "6" } })
