@@ -78,6 +78,11 @@ describe("classifyOutput on recorded FanFicFare runs", () => {
     expect(classifyOutput({ exitCode: 1, stdout: "", stderr })._tag).toBe(expected)
   })
 
+  it("an eFiction site's access-denied notice (stdout, exit 0; no recorded sample exists) is AccessDenied", () => {
+    const stdout = "www.example-efiction.net says: Access denied. This story has not been validated by the adminstrators of this site.\n"
+    expect(classifyOutput({ exitCode: 0, stdout, stderr: "" })._tag).toBe("AccessDenied")
+  })
+
   it("a process ended by a signal is Killed", () => {
     expect(classifyOutput({ exitCode: 143, stdout: "", stderr: "" })._tag).toBe("Killed")
   })
