@@ -2,6 +2,7 @@ import { Context, Effect, FileSystem, Layer, Option, Redacted, Result, Semaphore
 import { join } from "node:path"
 import { AppConfig } from "../config/AppConfig.ts"
 import { ConfigError } from "../config/ConfigError.ts"
+import type { MetadataPreservationMode } from "../config/ConfigSchema.ts"
 import { type CommandResult, makeCommandRunner } from "../process/runCommand.ts"
 import {
   decodeBookList,
@@ -12,6 +13,8 @@ import {
   parseAddedIds
 } from "./calibredbOutput.ts"
 import { CalibreBusy, CalibreFailed, CalibreUnavailable, LibraryNotFound } from "./CalibreErrors.ts"
+import { decodeUserRecords, parseCustomColumns, userFieldNames } from "./userFields.ts"
+import { type LibraryOperations, writeNewBook, writeUpdatedBook } from "./writeModes.ts"
 
 export type CalibreError = CalibreBusy | CalibreFailed | CalibreUnavailable | LibraryNotFound
 
@@ -26,14 +29,19 @@ export class Calibre extends Context.Service<Calibre, {
   readonly library: string
   findByUrl(url: string): Effect.Effect<Option.Option<LibraryBook>, CalibreError>
   exportEpub(bookId: number, directory: string): Effect.Effect<string, CalibreError>
-  addBook(epub: string): Effect.Effect<number, CalibreError>
-  replaceEpub(bookId: number, epub: string): Effect.Effect<void, CalibreError>
+  // A new story: add it and check it is there under its URL. Returns the book id.
+  addStory(url: string, epub: string): Effect.Effect<number, CalibreError>
+  // A story Calibre has: write the new EPUB by metadata_preservation_mode. Returns the book id,
+  // which is new for the modes that re-add.
+  updateStory(url: string, existing: LibraryBook, epub: string): Effect.Effect<number, CalibreError>
+  readonly operations: LibraryOperations<CalibreError>
 }>()("automated-fanfic/calibre/Calibre") {
   static readonly layer = (options: CalibreOptions) => Layer.effect(
     Calibre,
     Effect.gen(function* () {
       const appConfig = yield* AppConfig
       const config = appConfig.values.calibre
+      const mode: MetadataPreservationMode = config.metadata_preservation_mode
       const fs = yield* FileSystem.FileSystem
       const runCommand = yield* makeCommandRunner
       // calibredb holds one lock per user for the whole machine: one call at a time, process-wide.
@@ -52,10 +60,7 @@ export class Calibre extends Context.Service<Calibre, {
         })
       }
       if (!server) yield* prepareLocalLibrary(fs, library, options)
-
-      const credentials = server && config.username !== ""
-        ? ["--username", config.username, "--password", Redacted.value(config.password)]
-        : []
+      const credentials = server && config.username !== "" ? yield* passwordFileArguments(fs, config.username, config.password) : []
 
       const calibredb = Effect.fn("Calibre.calibredb")(function* (operation: string, args: ReadonlyArray<string>) {
         const result: CommandResult = yield* runCommand({
@@ -75,6 +80,7 @@ export class Calibre extends Context.Service<Calibre, {
         return result
       })
 
+      // The failing command line is never part of the message: it may hold a server password.
       const failed = (operation: string, result: CommandResult, detail?: string) =>
         new CalibreFailed({
           operation,
@@ -82,9 +88,14 @@ export class Calibre extends Context.Service<Calibre, {
           detail: detail ?? (result.stderr.trim().split("\n").slice(-3).join(" ") || result.stdout.trim().slice(-300))
         })
 
+      const checked = Effect.fnUntraced(function* (operation: string, args: ReadonlyArray<string>) {
+        const result = yield* calibredb(operation, args)
+        if (result.exitCode !== 0) return yield* failed(operation, result)
+        return result
+      })
+
       const findByUrl = Effect.fn("Calibre.findByUrl")(function* (url: string) {
-        const result = yield* calibredb("list", ["--for-machine", "--fields", listFields, "-s", exactUrlQuery(url)])
-        if (result.exitCode !== 0) return yield* failed("list", result)
+        const result = yield* checked("list", ["--for-machine", "--fields", listFields, "-s", exactUrlQuery(url)])
         const books = decodeBookList(result.stdout)
         if (Result.isFailure(books)) return yield* failed("list", result, `unexpected output: ${books.failure.message}`)
         return Option.fromNullishOr(books.success[0])
@@ -102,24 +113,56 @@ export class Calibre extends Context.Service<Calibre, {
         return exported
       })
 
-      const addBook = Effect.fn("Calibre.addBook")(function* (epub: string) {
-        const result = yield* calibredb("add", ["--", epub])
-        const ids = parseAddedIds(result.stdout)
-        if (result.exitCode !== 0 || Option.isNone(ids) || ids.value[0] === undefined) {
-          return yield* failed("add", result, `nothing was added: ${(result.stderr || result.stdout).trim().slice(-300)}`)
-        }
-        return ids.value[0]
-      })
+      const operations: LibraryOperations<CalibreError> = {
+        findByUrl,
+        addBook: Effect.fn("Calibre.addBook")(function* (epub: string, add: { readonly duplicate: boolean }) {
+          // `add` exits 0 for a missing file or a refused duplicate; only "Added book ids" counts.
+          const result = yield* calibredb("add", [...(add.duplicate ? ["--duplicates"] : []), "--", epub])
+          const ids = parseAddedIds(result.stdout)
+          if (result.exitCode !== 0 || Option.isNone(ids) || ids.value[0] === undefined) {
+            return yield* failed("add", result, `nothing was added: ${(result.stderr || result.stdout).trim().slice(-300)}`)
+          }
+          return ids.value[0]
+        }),
+        replaceEpub: Effect.fn("Calibre.replaceEpub")(function* (bookId: number, epub: string) {
+          yield* checked("add_format", [String(bookId), epub])
+        }),
+        removeBook: Effect.fn("Calibre.removeBook")(function* (bookId: number) {
+          yield* checked("remove", ["--permanent", String(bookId)])
+        }),
+        customColumns: Effect.map(checked("custom_columns", []), (result) => parseCustomColumns(result.stdout)),
+        readUserRecord: Effect.fn("Calibre.readUserRecord")(function* (bookId: number, columns: ReadonlyArray<string>) {
+          const result = yield* checked("list", ["--for-machine", "--fields", userFieldNames(columns), "-s", `id:${bookId}`])
+          const records = decodeUserRecords(result.stdout)
+          if (Result.isFailure(records)) return yield* failed("list", result, `unexpected output: ${records.failure.message}`)
+          const record = records.success[0]
+          if (record === undefined) return yield* failed("list", result, `book ${bookId} is not in the library`)
+          return record
+        }),
+        setFields: Effect.fn("Calibre.setFields")(function* (bookId: number, args: ReadonlyArray<string>) {
+          yield* checked("set_metadata", [...args, String(bookId)])
+        })
+      }
 
-      const replaceEpub = Effect.fn("Calibre.replaceEpub")(function* (bookId: number, epub: string) {
-        const result = yield* calibredb("add_format", [String(bookId), epub])
-        if (result.exitCode !== 0) return yield* failed("add_format", result)
+      return Calibre.of({
+        library,
+        findByUrl,
+        exportEpub,
+        addStory: (url, epub) => writeNewBook(operations, url, epub),
+        updateStory: (url, existing, epub) => writeUpdatedBook(operations, mode, url, existing, epub),
+        operations
       })
-
-      return Calibre.of({ library, findByUrl, exportEpub, addBook, replaceEpub })
     })
   )
 }
+
+// calibredb reads "<f:path>" as "the password is in this file", which keeps it out of `ps`.
+const passwordFileArguments = Effect.fnUntraced(function* (fs: FileSystem.FileSystem, username: string, password: Redacted.Redacted<string>) {
+  const directory = yield* fs.makeTempDirectoryScoped({ prefix: "automated-fanfic-calibre-" }).pipe(Effect.orDie)
+  const file = join(directory, "password")
+  yield* fs.writeFileString(file, Redacted.value(password), { mode: 0o600 }).pipe(Effect.orDie)
+  return ["--username", username, "--password", `<f:${file}>`]
+})
 
 const prepareLocalLibrary = Effect.fnUntraced(function* (fs: FileSystem.FileSystem, library: string, options: CalibreOptions) {
   const info = yield* fs.stat(library).pipe(Effect.option)

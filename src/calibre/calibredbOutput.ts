@@ -16,11 +16,12 @@ export const LibraryBook = Schema.Struct({
   authors: Schema.String,
   identifiers: Schema.Record(Schema.String, Schema.String),
   formats: Schema.optionalKey(Schema.Array(Schema.String)),
-  last_modified: Schema.String
+  last_modified: Schema.String,
+  size: Schema.optionalKey(Schema.Number)
 })
 export type LibraryBook = typeof LibraryBook.Type
 
-export const listFields = "title,authors,identifiers,formats,last_modified"
+export const listFields = "title,authors,identifiers,formats,last_modified,size"
 
 export const decodeBookList = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Array(LibraryBook)))
 

@@ -1,6 +1,7 @@
 import { Context, Effect, FileSystem, Layer, Option } from "effect"
 import { AppConfig } from "../config/AppConfig.ts"
-import { Calibre, type CalibreError, CalibreFailed } from "../calibre/Calibre.ts"
+import { Calibre, type CalibreError } from "../calibre/Calibre.ts"
+import type { LibraryBook } from "../calibre/calibredbOutput.ts"
 import { FanFicFare, type FanFicFareUnavailable, type FetchResult } from "../fanficfare/FanFicFare.ts"
 import { describeOutcome } from "../fanficfare/describeOutcome.ts"
 import type { StoryUrl } from "../stories/StoryUrl.ts"
@@ -26,25 +27,15 @@ export class Pipeline extends Context.Service<Pipeline, {
       const titleOf = (fetched: FetchResult) =>
         Option.match(fetched.metadata, { onNone: () => ({}), onSome: (meta) => ({ title: meta.title, chapters: meta.numChapters }) })
 
-      // A write only counts once the library shows the book with an EPUB under the story's URL.
-      const verify = Effect.fn("Pipeline.verify")(function* (url: string, bookId: number) {
-        const found = yield* calibre.findByUrl(url)
-        const ok = Option.isSome(found) && found.value.id === bookId &&
-          (found.value.formats ?? []).some((format) => format.toLowerCase().endsWith("epub"))
-        if (!ok) {
-          return yield* new CalibreFailed({ operation: "verify", exitCode: 0, detail: `book ${bookId} is not in the library with an EPUB for ${url}` })
-        }
-      })
-
-      const update = Effect.fn("Pipeline.update")(function* (jail: string, url: StoryUrl, bookId: number) {
-        const epub = yield* calibre.exportEpub(bookId, jail)
+      const update = Effect.fn("Pipeline.update")(function* (jail: string, url: StoryUrl, existing: LibraryBook) {
+        const epub = yield* calibre.exportEpub(existing.id, jail)
         const fetched = yield* fanFicFare.fetch(jail, { _tag: "Update", epub, method: updateMethod })
-        const base = { url, bookId, ...titleOf(fetched), detail: describeOutcome(fetched.outcome) }
+        const base = { url, bookId: existing.id, ...titleOf(fetched), detail: describeOutcome(fetched.outcome) }
         switch (fetched.outcome._tag) {
-          case "Updated":
-            yield* calibre.replaceEpub(bookId, fetched.epub)
-            yield* verify(url, bookId)
-            return { ...base, result: "updated" } satisfies StoryReport
+          case "Updated": {
+            const bookId = yield* calibre.updateStory(url, existing, fetched.epub)
+            return { ...base, bookId, result: "updated" } satisfies StoryReport
+          }
           case "NothingNew":
             return { ...base, result: "unchanged" } satisfies StoryReport
           case "SourceHasFewerChapters":
@@ -66,12 +57,10 @@ export class Pipeline extends Context.Service<Pipeline, {
         const canonical = Option.match(fetched.metadata, { onNone: () => url, onSome: (meta) => meta.storyUrl })
         const known = canonical === url ? Option.none() : yield* calibre.findByUrl(canonical)
         if (Option.isSome(known)) {
-          yield* calibre.replaceEpub(known.value.id, fetched.epub)
-          yield* verify(canonical, known.value.id)
-          return { ...base, bookId: known.value.id, result: "updated" } satisfies StoryReport
+          const bookId = yield* calibre.updateStory(canonical, known.value, fetched.epub)
+          return { ...base, bookId, result: "updated" } satisfies StoryReport
         }
-        const bookId = yield* calibre.addBook(fetched.epub)
-        yield* verify(canonical, bookId)
+        const bookId = yield* calibre.addStory(canonical, fetched.epub)
         return { ...base, bookId, result: "added" } satisfies StoryReport
       })
 
@@ -80,7 +69,7 @@ export class Pipeline extends Context.Service<Pipeline, {
           Effect.orDie
         )
         const existing = yield* calibre.findByUrl(url)
-        return Option.isSome(existing) ? yield* update(jail, url, existing.value.id) : yield* add(jail, url)
+        return Option.isSome(existing) ? yield* update(jail, url, existing.value) : yield* add(jail, url)
       }, Effect.scoped)
 
       return Pipeline.of({ refresh })

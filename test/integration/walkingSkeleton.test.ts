@@ -68,7 +68,7 @@ describe("once --url updates a story that gained chapters", () => {
       ""
     ].join("\n"))
     const config = join(scratch, `config-${chapters.length}.toml`)
-    writeFileSync(config, `[calibre]\npath = "${library}"\npersonal_ini = "${path}"\n`)
+    writeFileSync(config, `[calibre]\npath = "${library}"\npersonal_ini = "${path}"\nmetadata_preservation_mode = "add_format"\n`)
     return config
   }
 

@@ -1,0 +1,76 @@
+import { Effect, Option } from "effect"
+import type { MetadataPreservationMode } from "../config/ConfigSchema.ts"
+import type { LibraryBook } from "./calibredbOutput.ts"
+import { CalibreFailed } from "./CalibreErrors.ts"
+import { lostUserFields, restoreArguments, type UserRecord } from "./userFields.ts"
+
+// How an updated EPUB goes back into the library, per metadata_preservation_mode. Each mode
+// adds before it removes, and every write is read back: a mismatch is a failure, never success.
+
+export interface LibraryOperations<E> {
+  findByUrl(url: string): Effect.Effect<Option.Option<LibraryBook>, E>
+  addBook(epub: string, options: { readonly duplicate: boolean }): Effect.Effect<number, E>
+  replaceEpub(bookId: number, epub: string): Effect.Effect<void, E>
+  removeBook(bookId: number): Effect.Effect<void, E>
+  customColumns: Effect.Effect<ReadonlyArray<string>, E>
+  readUserRecord(bookId: number, customColumns: ReadonlyArray<string>): Effect.Effect<UserRecord, E>
+  setFields(bookId: number, args: ReadonlyArray<string>): Effect.Effect<void, E>
+}
+
+const verifyFailed = (detail: string) => new CalibreFailed({ operation: "verify", exitCode: 0, detail })
+
+const hasEpub = (book: LibraryBook) => (book.formats ?? []).some((format) => /epub$/i.test(format))
+
+// The book the URL leads to must be the expected one, hold an EPUB, and (when given) differ
+// from the record before the write.
+const verifyBook = <E>(library: LibraryOperations<E>, url: string, bookId: number, before?: LibraryBook) =>
+  Effect.gen(function* () {
+    const found = yield* library.findByUrl(url)
+    if (Option.isNone(found)) return yield* verifyFailed(`no book has the URL identifier ${url} after the write`)
+    const book = found.value
+    if (book.id !== bookId) return yield* verifyFailed(`the URL ${url} leads to book ${book.id}, expected ${bookId}`)
+    if (!hasEpub(book)) return yield* verifyFailed(`book ${bookId} has no EPUB after the write`)
+    if (before !== undefined && book.last_modified === before.last_modified && book.size === before.size) {
+      return yield* verifyFailed(`book ${bookId} did not change: calibredb reported success but kept the old file`)
+    }
+    return book
+  })
+
+export const writeNewBook = <E>(library: LibraryOperations<E>, url: string, epub: string) =>
+  Effect.gen(function* () {
+    const bookId = yield* library.addBook(epub, { duplicate: false })
+    yield* verifyBook(library, url, bookId)
+    return bookId
+  })
+
+export const writeUpdatedBook = <E>(
+  library: LibraryOperations<E>,
+  mode: MetadataPreservationMode,
+  url: string,
+  existing: LibraryBook,
+  epub: string
+) =>
+  Effect.gen(function* () {
+    if (mode === "add_format") {
+      yield* library.replaceEpub(existing.id, epub)
+      yield* verifyBook(library, url, existing.id, existing)
+      return existing.id
+    }
+    const columns = mode === "preserve_metadata" ? yield* library.customColumns : []
+    const saved = mode === "preserve_metadata" ? Option.some(yield* library.readUserRecord(existing.id, columns)) : Option.none()
+    // The old record stays until the new one is in and checked, so a failed add loses nothing.
+    const newId = yield* library.addBook(epub, { duplicate: true })
+    if (Option.isSome(saved)) {
+      const added = yield* library.readUserRecord(newId, columns)
+      const args = restoreArguments(saved.value, added, columns)
+      if (args.length > 0) yield* library.setFields(newId, args)
+      const lost = lostUserFields(saved.value, yield* library.readUserRecord(newId, columns), columns)
+      if (lost.length > 0) {
+        yield* library.removeBook(newId)
+        return yield* verifyFailed(`could not carry over ${lost.join(", ")}; kept the old book ${existing.id}`)
+      }
+    }
+    yield* library.removeBook(existing.id)
+    yield* verifyBook(library, url, newId)
+    return newId
+  })
