@@ -94,11 +94,19 @@ export class Calibre extends Context.Service<Calibre, {
         return result
       })
 
-      const findByUrl = Effect.fn("Calibre.findByUrl")(function* (url: string) {
-        const result = yield* checked("list", ["--for-machine", "--fields", listFields, "-s", exactUrlQuery(url)])
+      const listBooks = Effect.fnUntraced(function* (query: string) {
+        const result = yield* checked("list", ["--for-machine", "--fields", listFields, "-s", query])
         const books = decodeBookList(result.stdout)
         if (Result.isFailure(books)) return yield* failed("list", result, `unexpected output: ${books.failure.message}`)
-        return Option.fromNullishOr(books.success[0])
+        return books.success
+      })
+
+      const findByUrl = Effect.fn("Calibre.findByUrl")(function* (url: string) {
+        return Option.fromNullishOr((yield* listBooks(exactUrlQuery(url)))[0])
+      })
+
+      const readBook = Effect.fn("Calibre.readBook")(function* (bookId: number) {
+        return Option.fromNullishOr((yield* listBooks(`id:${bookId}`))[0])
       })
 
       const exportEpub = Effect.fn("Calibre.exportEpub")(function* (bookId: number, directory: string) {
@@ -115,6 +123,7 @@ export class Calibre extends Context.Service<Calibre, {
 
       const operations: LibraryOperations<CalibreError> = {
         findByUrl,
+        readBook,
         addBook: Effect.fn("Calibre.addBook")(function* (epub: string, add: { readonly duplicate: boolean }) {
           // `add` exits 0 for a missing file or a refused duplicate; only "Added book ids" counts.
           const result = yield* calibredb("add", [...(add.duplicate ? ["--duplicates"] : []), "--", epub])

@@ -9,6 +9,7 @@ import { lostUserFields, restoreArguments, type UserRecord } from "./userFields.
 
 export interface LibraryOperations<E> {
   findByUrl(url: string): Effect.Effect<Option.Option<LibraryBook>, E>
+  readBook(bookId: number): Effect.Effect<Option.Option<LibraryBook>, E>
   addBook(epub: string, options: { readonly duplicate: boolean }): Effect.Effect<number, E>
   replaceEpub(bookId: number, epub: string): Effect.Effect<void, E>
   removeBook(bookId: number): Effect.Effect<void, E>
@@ -36,9 +37,26 @@ const verifyBook = <E>(library: LibraryOperations<E>, url: string, bookId: numbe
     return book
   })
 
+// Calibre stores "," in identifier values as "|" and matches them without regard to case.
+const sameUrl = (stored: string | undefined, url: string) =>
+  stored !== undefined && stored.toLowerCase() === url.replaceAll(",", "|").toLowerCase()
+
+// A freshly added record must carry the story's URL and an EPUB before anything else is
+// removed: calibredb adds a corrupt file as "Unknown" and exits 0.
+const verifyAdded = <E>(library: LibraryOperations<E>, url: string, bookId: number) =>
+  Effect.gen(function* () {
+    const added = yield* library.readBook(bookId)
+    if (Option.isNone(added)) return yield* verifyFailed(`book ${bookId} is not in the library after it was added`)
+    if (!sameUrl(added.value.identifiers["url"], url) || !hasEpub(added.value)) {
+      yield* library.removeBook(bookId)
+      return yield* verifyFailed(`the added book has no EPUB with the URL ${url} (calibre could not read the file?); it was removed again`)
+    }
+  })
+
 export const writeNewBook = <E>(library: LibraryOperations<E>, url: string, epub: string) =>
   Effect.gen(function* () {
     const bookId = yield* library.addBook(epub, { duplicate: false })
+    yield* verifyAdded(library, url, bookId)
     yield* verifyBook(library, url, bookId)
     return bookId
   })
@@ -60,6 +78,7 @@ export const writeUpdatedBook = <E>(
     const saved = mode === "preserve_metadata" ? Option.some(yield* library.readUserRecord(existing.id, columns)) : Option.none()
     // The old record stays until the new one is in and checked, so a failed add loses nothing.
     const newId = yield* library.addBook(epub, { duplicate: true })
+    yield* verifyAdded(library, url, newId)
     if (Option.isSome(saved)) {
       const added = yield* library.readUserRecord(newId, columns)
       const args = restoreArguments(saved.value, added, columns)
