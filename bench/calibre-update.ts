@@ -52,7 +52,7 @@ for (const mode of ["add_format", "preserve_metadata", "remove_add"] satisfies R
       const existing = Option.getOrThrow(yield* calibre.findByUrl(url))
       yield* calibre.exportEpub(existing.id, jail)
       cpSync(after, join(jail, `${existing.id}.epub`))
-      yield* calibre.updateStory(url, existing, join(jail, `${existing.id}.epub`))
+      yield* calibre.updateStory(url, existing, join(jail, `${existing.id}.epub`), "bench")
     }).pipe(Effect.provide(calibreLayer(`[calibre]\npath = "${library}"\nmetadata_preservation_mode = "${mode}"\n`)))
   )
   const calls = readFileSync(callLog, "utf8").trim().split("\n")

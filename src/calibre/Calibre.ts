@@ -1,4 +1,4 @@
-import { Context, Effect, FileSystem, Layer, Option, Redacted, Result, Semaphore } from "effect"
+import { Context, Effect, FileSystem, Layer, Option, Redacted, Ref, Result, Semaphore } from "effect"
 import { join } from "node:path"
 import { AppConfig } from "../config/AppConfig.ts"
 import { ConfigError } from "../config/ConfigError.ts"
@@ -25,15 +25,19 @@ export interface CalibreOptions {
 
 const isServer = (path: string) => /^https?:\/\//.test(path)
 
+// A text column with this label, created by the user, receives the FanFicFare version that
+// wrote each book (Calibre has no standard field for it).
+export const versionColumn = "fanficfare_version"
+
 export class Calibre extends Context.Service<Calibre, {
   readonly library: string
   findByUrl(url: string): Effect.Effect<Option.Option<LibraryBook>, CalibreError>
   exportEpub(bookId: number, directory: string): Effect.Effect<string, CalibreError>
   // A new story: add it and check it is there under its URL. Returns the book id.
-  addStory(url: string, epub: string): Effect.Effect<number, CalibreError>
+  addStory(url: string, epub: string, producedBy: string): Effect.Effect<number, CalibreError>
   // A story Calibre has: write the new EPUB by metadata_preservation_mode. Returns the book id,
   // which is new for the modes that re-add.
-  updateStory(url: string, existing: LibraryBook, epub: string): Effect.Effect<number, CalibreError>
+  updateStory(url: string, existing: LibraryBook, epub: string, producedBy: string): Effect.Effect<number, CalibreError>
   readonly operations: LibraryOperations<CalibreError>
 }>()("automated-fanfic/calibre/Calibre") {
   static readonly layer = (options: CalibreOptions) => Layer.effect(
@@ -121,6 +125,18 @@ export class Calibre extends Context.Service<Calibre, {
         return exported
       })
 
+      const customColumns = Effect.map(checked("custom_columns", []), (result) => parseCustomColumns(result.stdout))
+      // Whether the library has the opt-in version column, asked once per process (a failed
+      // look-up is not remembered).
+      const knownColumns = yield* Ref.make(Option.none<ReadonlyArray<string>>())
+      const hasVersionColumn = Effect.gen(function* () {
+        const known = yield* Ref.get(knownColumns)
+        if (Option.isSome(known)) return known.value.includes(versionColumn)
+        const columns = yield* customColumns
+        yield* Ref.set(knownColumns, Option.some(columns))
+        return columns.includes(versionColumn)
+      })
+
       const operations: LibraryOperations<CalibreError> = {
         findByUrl,
         readBook,
@@ -139,7 +155,10 @@ export class Calibre extends Context.Service<Calibre, {
         removeBook: Effect.fn("Calibre.removeBook")(function* (bookId: number) {
           yield* checked("remove", ["--permanent", String(bookId)])
         }),
-        customColumns: Effect.map(checked("custom_columns", []), (result) => parseCustomColumns(result.stdout)),
+        customColumns,
+        recordProducer: Effect.fn("Calibre.recordProducer")(function* (bookId: number, fanFicFareVersion: string) {
+          if (yield* hasVersionColumn) yield* checked("set_custom", [versionColumn, String(bookId), fanFicFareVersion])
+        }),
         readUserRecord: Effect.fn("Calibre.readUserRecord")(function* (bookId: number, columns: ReadonlyArray<string>) {
           const result = yield* checked("list", ["--for-machine", "--fields", userFieldNames(columns), "-s", `id:${bookId}`])
           const records = decodeUserRecords(result.stdout)
@@ -157,8 +176,8 @@ export class Calibre extends Context.Service<Calibre, {
         library,
         findByUrl,
         exportEpub,
-        addStory: (url, epub) => writeNewBook(operations, url, epub),
-        updateStory: (url, existing, epub) => writeUpdatedBook(operations, mode, url, existing, epub),
+        addStory: (url, epub, producedBy) => writeNewBook(operations, url, epub, producedBy),
+        updateStory: (url, existing, epub, producedBy) => writeUpdatedBook(operations, mode, url, existing, epub, producedBy),
         operations
       })
     })

@@ -16,6 +16,8 @@ export interface LibraryOperations<E> {
   customColumns: Effect.Effect<ReadonlyArray<string>, E>
   readUserRecord(bookId: number, customColumns: ReadonlyArray<string>): Effect.Effect<UserRecord, E>
   setFields(bookId: number, args: ReadonlyArray<string>): Effect.Effect<void, E>
+  // Notes which FanFicFare version wrote the book, where the library has a column for it.
+  recordProducer(bookId: number, fanFicFareVersion: string): Effect.Effect<void, E>
 }
 
 const verifyFailed = (detail: string) => new CalibreFailed({ operation: "verify", exitCode: 0, detail })
@@ -53,10 +55,11 @@ const verifyAdded = <E>(library: LibraryOperations<E>, url: string, bookId: numb
     }
   })
 
-export const writeNewBook = <E>(library: LibraryOperations<E>, url: string, epub: string) =>
+export const writeNewBook = <E>(library: LibraryOperations<E>, url: string, epub: string, producedBy: string) =>
   Effect.gen(function* () {
     const bookId = yield* library.addBook(epub, { duplicate: false })
     yield* verifyAdded(library, url, bookId)
+    yield* library.recordProducer(bookId, producedBy)
     yield* verifyBook(library, url, bookId)
     return bookId
   })
@@ -66,11 +69,13 @@ export const writeUpdatedBook = <E>(
   mode: MetadataPreservationMode,
   url: string,
   existing: LibraryBook,
-  epub: string
+  epub: string,
+  producedBy: string
 ) =>
   Effect.gen(function* () {
     if (mode === "add_format") {
       yield* library.replaceEpub(existing.id, epub)
+      yield* library.recordProducer(existing.id, producedBy)
       yield* verifyBook(library, url, existing.id, existing)
       return existing.id
     }
@@ -89,6 +94,7 @@ export const writeUpdatedBook = <E>(
         return yield* verifyFailed(`could not carry over ${lost.join(", ")}; kept the old book ${existing.id}`)
       }
     }
+    yield* library.recordProducer(newId, producedBy)
     yield* library.removeBook(existing.id)
     yield* verifyBook(library, url, newId)
     return newId

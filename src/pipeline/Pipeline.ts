@@ -33,7 +33,7 @@ export class Pipeline extends Context.Service<Pipeline, {
         const base = { url, bookId: existing.id, ...titleOf(fetched), detail: describeOutcome(fetched.outcome) }
         switch (fetched.outcome._tag) {
           case "Updated": {
-            const bookId = yield* calibre.updateStory(url, existing, fetched.epub)
+            const bookId = yield* calibre.updateStory(url, existing, fetched.epub, fanFicFare.version)
             return { ...base, bookId, result: "updated" } satisfies StoryReport
           }
           case "NothingNew":
@@ -57,10 +57,10 @@ export class Pipeline extends Context.Service<Pipeline, {
         const canonical = Option.match(fetched.metadata, { onNone: () => url, onSome: (meta) => meta.storyUrl })
         const known = canonical === url ? Option.none() : yield* calibre.findByUrl(canonical)
         if (Option.isSome(known)) {
-          const bookId = yield* calibre.updateStory(canonical, known.value, fetched.epub)
+          const bookId = yield* calibre.updateStory(canonical, known.value, fetched.epub, fanFicFare.version)
           return { ...base, bookId, result: "updated" } satisfies StoryReport
         }
-        const bookId = yield* calibre.addStory(canonical, fetched.epub)
+        const bookId = yield* calibre.addStory(canonical, fetched.epub, fanFicFare.version)
         return { ...base, bookId, result: "added" } satisfies StoryReport
       })
 

@@ -75,17 +75,19 @@ describe("write modes on a book with tags, a rating and two custom columns", () 
     return library
   }
 
-  it.effect("add_format replaces the EPUB in place and keeps every field", () => {
+  it.effect("add_format replaces the EPUB in place, keeps every field, and notes the FanFicFare version", () => {
     const library = prepare("add_format")
+    calibredb("add_custom_column", "--with-library", library, "fanficfare_version", "FanFicFare", "text")
     const before = record(library, 1)
     return withCalibre(`[calibre]\npath = "${library}"\nmetadata_preservation_mode = "add_format"\n`, (calibre) =>
       Effect.gen(function* () {
         const existing = Option.getOrThrow(yield* calibre.findByUrl(url))
-        const id = yield* calibre.updateStory(url, existing, fourChapters)
+        const id = yield* calibre.updateStory(url, existing, fourChapters, "4.62.0")
         expect(id).toBe(1)
         const after = record(library, 1)
         expect(after).toMatchObject({ tags: expect.arrayContaining(["mine", "favourite"]), rating: 8, "*readstatus": "Reading", "*ships": ["A/B", "C/D"], timestamp: before?.["timestamp"] })
         expect(after?.["size"]).not.toBe(before?.["size"])
+        expect(JSON.parse(calibredb("list", "--with-library", library, "--for-machine", "--fields", "*fanficfare_version"))[0]["*fanficfare_version"]).toBe("4.62.0")
       }))
   })
 
@@ -95,7 +97,7 @@ describe("write modes on a book with tags, a rating and two custom columns", () 
     return withCalibre(`[calibre]\npath = "${library}"\nmetadata_preservation_mode = "preserve_metadata"\n`, (calibre) =>
       Effect.gen(function* () {
         const existing = Option.getOrThrow(yield* calibre.findByUrl(url))
-        const id = yield* calibre.updateStory(url, existing, fourChapters)
+        const id = yield* calibre.updateStory(url, existing, fourChapters, "4.62.0")
         expect(id).not.toBe(1)
         expect(bookIds(library)).toEqual([id])
         expect(record(library, id)).toMatchObject({
@@ -110,7 +112,7 @@ describe("write modes on a book with tags, a rating and two custom columns", () 
     return withCalibre(`[calibre]\npath = "${library}"\n`, (calibre) =>
       Effect.gen(function* () {
         const existing = Option.getOrThrow(yield* calibre.findByUrl(url))
-        const id = yield* calibre.updateStory(url, existing, fourChapters)
+        const id = yield* calibre.updateStory(url, existing, fourChapters, "4.62.0")
         expect(bookIds(library)).toEqual([id])
         expect(record(library, id)?.["*readstatus"]).toBeUndefined()
       }))
@@ -123,9 +125,9 @@ describe("write modes on a book with tags, a rating and two custom columns", () 
     return withCalibre(`[calibre]\npath = "${library}"\n`, (calibre) =>
       Effect.gen(function* () {
         const existing = Option.getOrThrow(yield* calibre.findByUrl(url))
-        const missing = yield* Effect.flip(calibre.updateStory(url, existing, join(scratch, "no-such.epub")))
+        const missing = yield* Effect.flip(calibre.updateStory(url, existing, join(scratch, "no-such.epub"), "4.62.0"))
         expect(missing._tag).toBe("CalibreFailed")
-        const corrupt = yield* Effect.flip(calibre.updateStory(url, existing, notAnEpub))
+        const corrupt = yield* Effect.flip(calibre.updateStory(url, existing, notAnEpub, "4.62.0"))
         expect(corrupt.message).toContain("no EPUB with the URL")
         expect(bookIds(library)).toEqual([1])
         expect(record(library, 1)?.["*readstatus"]).toBe("Reading")
@@ -140,7 +142,7 @@ describe("exit-0-but-failed calibredb answers are failures", () => {
   it.effect("adding a missing file and exporting a missing id fail", () =>
     withCalibre(`[calibre]\npath = "${library}"\n`, (calibre) =>
       Effect.gen(function* () {
-        expect((yield* Effect.flip(calibre.addStory("http://test1.com?sid=1", join(scratch, "absent.epub"))))._tag).toBe("CalibreFailed")
+        expect((yield* Effect.flip(calibre.addStory("http://test1.com?sid=1", join(scratch, "absent.epub"), "4.62.0")))._tag).toBe("CalibreFailed")
         expect((yield* Effect.flip(calibre.exportEpub(999, join(scratch, "out"))))._tag).toBe("CalibreFailed")
       })))
 })
@@ -168,7 +170,7 @@ describe("a library held by calibre-server", () => {
     withCalibre(`[calibre]\npath = "${server?.url}"\nusername = "writer"\npassword = "writer-pass"\n`, (calibre) =>
       Effect.gen(function* () {
         expect(Option.isSome(yield* calibre.findByUrl("http://test1.com?sid=123"))).toBe(true)
-        const id = yield* calibre.addStory("http://test1.com?sid=1234", sid1234)
+        const id = yield* calibre.addStory("http://test1.com?sid=1234", sid1234, "4.62.0")
         expect(id).toBeGreaterThan(1)
       })))
 
@@ -184,7 +186,7 @@ describe("a library held by calibre-server", () => {
     withCalibre(`[calibre]\npath = "${server?.url}"\nusername = "reader"\npassword = "reader-pass"\n`, (calibre) =>
       Effect.gen(function* () {
         expect(Option.isSome(yield* calibre.findByUrl("http://test1.com?sid=123"))).toBe(true)
-        const error = yield* Effect.flip(calibre.addStory("http://test1.com?sid=2000", twoChapters))
+        const error = yield* Effect.flip(calibre.addStory("http://test1.com?sid=2000", twoChapters, "4.62.0"))
         expect(error.message).toContain("Forbidden")
       })))
 })
