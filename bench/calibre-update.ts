@@ -28,7 +28,8 @@ const epubs = join(work, "epubs")
 mkdirSync(epubs)
 const url = "http://test1.com?sid=2000"
 const before = makeEpub(epubs, "two.epub", url, writeStoryIni(epubs, "two.ini", { "2000": ["chaptertitles:Prologue,Chapter 1"] }))
-const after = makeEpub(epubs, "four.epub", url, writeStoryIni(epubs, "four.ini", { "2000": ["chaptertitles:Prologue,Chapter 1,Chapter 2"] }))
+const three = makeEpub(epubs, "three.epub", url, writeStoryIni(epubs, "three.ini", { "2000": ["chaptertitles:Prologue,Chapter 1,Chapter 2"] }))
+const four = makeEpub(epubs, "four.epub", url, writeStoryIni(epubs, "four.ini", { "2000": ["chaptertitles:Prologue,Chapter 1,Chapter 2,Chapter 3"] }))
 
 const shim = join(work, "bin")
 const callLog = join(work, "calls.log")
@@ -43,19 +44,25 @@ for (const mode of ["add_format", "preserve_metadata", "remove_add"] satisfies R
   cpSync(base, library, { recursive: true })
   calibredb("add", "--with-library", library, before)
   calibredb("set_metadata", "--with-library", library, "-f", "#readstatus:Reading", "-f", "rating:4", "1000")
-  writeFileSync(callLog, "")
-  const jail = mkdtempSync(join(work, "jail-"))
-  const started = performance.now()
-  await Effect.runPromise(
+  // Two updates in one process: the first also looks up the library's custom columns once.
+  const update = (next: string) =>
     Effect.gen(function* () {
       const calibre = yield* Calibre
+      writeFileSync(callLog, "")
+      const jail = mkdtempSync(join(work, "jail-"))
+      const started = performance.now()
       const existing = Option.getOrThrow(yield* calibre.findByUrl(url))
-      yield* calibre.exportEpub(existing.id, jail)
-      cpSync(after, join(jail, `${existing.id}.epub`))
-      yield* calibre.updateStory(url, existing, join(jail, `${existing.id}.epub`), "bench")
-    }).pipe(Effect.provide(calibreLayer(`[calibre]\npath = "${library}"\nmetadata_preservation_mode = "${mode}"\n`)))
+      const exported = yield* calibre.exportEpub(existing.id, jail)
+      cpSync(next, exported)
+      yield* calibre.updateStory(url, existing, exported, "bench")
+      const calls = readFileSync(callLog, "utf8").trim().split("\n")
+      return { calibredbCalls: calls.length, calls: calls.join(" "), wallSeconds: Number(((performance.now() - started) / 1000).toFixed(2)) }
+    })
+  const [first, second] = await Effect.runPromise(
+    Effect.all([update(three), update(four)]).pipe(
+      Effect.provide(calibreLayer(`[calibre]\npath = "${library}"\nmetadata_preservation_mode = "${mode}"\n`))
+    )
   )
-  const calls = readFileSync(callLog, "utf8").trim().split("\n")
-  results.push({ mode, books: 1000, calibredbCalls: calls.length, calls: calls.join(" "), wallSeconds: Number(((performance.now() - started) / 1000).toFixed(2)) })
+  results.push({ mode, books: 1000, firstUpdate: first, laterUpdate: second })
 }
 for (const result of results) console.log(JSON.stringify(result))
