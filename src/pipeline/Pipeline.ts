@@ -28,12 +28,14 @@ export class Pipeline extends Context.Service<Pipeline, {
         Option.match(fetched.metadata, { onNone: () => ({}), onSome: (meta) => ({ title: meta.title, chapters: meta.numChapters }) })
 
       const update = Effect.fn("Pipeline.update")(function* (jail: string, url: StoryUrl, existing: LibraryBook) {
+        // Calibre knows the story by the URL stored on the book, which may differ from the link given.
+        const libraryUrl = existing.identifiers["url"] ?? url
         const epub = yield* calibre.exportEpub(existing.id, jail)
         const fetched = yield* fanFicFare.fetch(jail, { _tag: "Update", epub, method: updateMethod })
         const base = { url, bookId: existing.id, ...titleOf(fetched), detail: describeOutcome(fetched.outcome) }
         switch (fetched.outcome._tag) {
           case "Updated": {
-            const bookId = yield* calibre.updateStory(url, existing, fetched.epub, fanFicFare.version)
+            const bookId = yield* calibre.updateStory(libraryUrl, existing, fetched.epub, fanFicFare.version)
             return { ...base, bookId, result: "updated" } satisfies StoryReport
           }
           case "NothingNew":
@@ -56,10 +58,9 @@ export class Pipeline extends Context.Service<Pipeline, {
         // The link as mailed may differ from FanFicFare's canonical one, which is what Calibre stores.
         const canonical = Option.match(fetched.metadata, { onNone: () => url, onSome: (meta) => meta.storyUrl })
         const known = canonical === url ? Option.none() : yield* calibre.findByUrl(canonical)
-        if (Option.isSome(known)) {
-          const bookId = yield* calibre.updateStory(canonical, known.value, fetched.epub, fanFicFare.version)
-          return { ...base, bookId, result: "updated" } satisfies StoryReport
-        }
+        // Calibre has it under the canonical URL: update that book from its own EPUB, so chapter
+        // counts are compared and a longer copy is never replaced by this fresh download.
+        if (Option.isSome(known)) return yield* update(jail, url, known.value)
         const bookId = yield* calibre.addStory(canonical, fetched.epub, fanFicFare.version)
         return { ...base, bookId, result: "added" } satisfies StoryReport
       })

@@ -39,6 +39,13 @@ describe("once --url into a new local Calibre library", () => {
     expect(listLibrary(library)).toHaveLength(1)
   })
 
+  it("another link to the same story finds the book by FanFicFare's canonical URL, adding no duplicate", async () => {
+    const run = await runCli(["once", "--url", "http://www.test1.com/?sid=1", "--library", library, "--json"])
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout).stories).toEqual([expect.objectContaining({ result: "unchanged", bookId: 1 })])
+    expect(listLibrary(library)).toHaveLength(1)
+  })
+
   it("a story that does not exist fails with the reason and exit 1, leaving the library alone", async () => {
     const run = await runCli(["once", "--url", "http://test1.com?sid=666", "--library", library])
     expect(run.code).toBe(1)
