@@ -1,0 +1,99 @@
+import { Result, Schema } from "effect"
+
+// A request to refresh one story, and the only ways its state may change. Pure: the Store
+// persists what these functions decide.
+
+export const JobState = Schema.Literals(["queued", "running", "done", "waiting", "failed", "skipped"])
+export type JobState = typeof JobState.Type
+
+export const openStates: ReadonlyArray<JobState> = ["queued", "running", "waiting"]
+export const isOpen = (state: JobState) => openStates.includes(state)
+
+export interface Job {
+  readonly id: number
+  readonly storyKey: string
+  readonly url: string
+  readonly state: JobState
+  readonly attempts: number
+  readonly force: boolean
+  readonly origins: ReadonlyArray<string>
+  readonly nextAttemptAt: number | null
+  readonly lastError: string | null
+}
+
+export interface JobRequest {
+  readonly storyKey: string
+  readonly url: string
+  readonly origin: string
+  readonly force: boolean
+}
+
+export type JobEvent =
+  | { readonly _tag: "Started" }
+  | { readonly _tag: "Succeeded" }
+  | { readonly _tag: "RetryAt"; readonly at: number; readonly error: string }
+  | { readonly _tag: "Failed"; readonly error: string }
+  | { readonly _tag: "Skipped"; readonly reason: string }
+  // At start-up, a job a crash left running goes back to the queue; waiting jobs keep their time.
+  | { readonly _tag: "Recovered" }
+
+export class InvalidTransition extends Schema.TaggedError<InvalidTransition>()("InvalidTransition", {
+  jobId: Schema.Int,
+  from: JobState,
+  event: Schema.String
+}) {
+  override get message() {
+    return `job ${this.jobId} cannot go from ${this.from} on ${this.event}`
+  }
+}
+
+// A new request for a story that already has an open job merges into it: origins are kept
+// and force is OR-ed. Otherwise it becomes a new queued job (id assigned by the Store).
+export const mergeRequest = (open: Job | undefined, request: JobRequest): Omit<Job, "id"> & { readonly id?: number } => {
+  if (open !== undefined && isOpen(open.state)) {
+    return {
+      ...open,
+      force: open.force || request.force,
+      origins: open.origins.includes(request.origin) ? open.origins : [...open.origins, request.origin]
+    }
+  }
+  return {
+    storyKey: request.storyKey,
+    url: request.url,
+    state: "queued",
+    attempts: 0,
+    force: request.force,
+    origins: [request.origin],
+    nextAttemptAt: null,
+    lastError: null
+  }
+}
+
+const allowed: Record<JobEvent["_tag"], ReadonlyArray<JobState>> = {
+  Started: ["queued", "waiting"],
+  Succeeded: ["running"],
+  RetryAt: ["running"],
+  Failed: ["running", "queued", "waiting"],
+  Skipped: ["queued", "waiting", "running"],
+  Recovered: ["running"]
+}
+
+export const transition = (job: Job, event: JobEvent): Result.Result<Job, InvalidTransition> => {
+  if (!allowed[event._tag].includes(job.state)) {
+    return Result.fail(new InvalidTransition({ jobId: job.id, from: job.state, event: event._tag }))
+  }
+  switch (event._tag) {
+    case "Started":
+      return Result.succeed({ ...job, state: "running", attempts: job.attempts + 1, nextAttemptAt: null })
+    case "Succeeded":
+      return Result.succeed({ ...job, state: "done", lastError: null })
+    case "RetryAt":
+      return Result.succeed({ ...job, state: "waiting", nextAttemptAt: event.at, lastError: event.error })
+    case "Failed":
+      return Result.succeed({ ...job, state: "failed", nextAttemptAt: null, lastError: event.error })
+    case "Skipped":
+      return Result.succeed({ ...job, state: "skipped", nextAttemptAt: null, lastError: event.reason })
+    case "Recovered":
+      return Result.succeed({ ...job, state: "queued" })
+  }
+}
