@@ -1,43 +1,15 @@
 import { Console, Effect, Option } from "effect"
-import { Argument, Command, Flag } from "effect/cli"
+import { Command, Flag } from "effect/cli"
 import { AppConfig } from "../config/AppConfig.ts"
 import { FanFicFare } from "../fanficfare/FanFicFare.ts"
 import { isFailure, reportLine, type StoryReport, summaryLine } from "../pipeline/StoryReport.ts"
 import { Pipeline } from "../pipeline/Pipeline.ts"
-import { InvalidStoryUrl, parseStoryUrl, type StoryUrl } from "../stories/StoryUrl.ts"
+import type { StoryUrl } from "../stories/StoryUrl.ts"
 import { NotBuiltYet, StoriesFailed, UsageError } from "./CliErrors.ts"
 import { missingForMail, renderEffectiveConfig } from "./renderConfig.ts"
+import { add, status } from "./jobCommands.ts"
+import { globalOptions, parseUrls, root } from "./root.ts"
 import { configLayer, fanFicFareLayer, loggingLayer, storyLayer } from "./runtime.ts"
-
-const root = Command.make("automated-fanfic").pipe(
-  Command.withSharedFlags({
-    config: Flag.String("config").pipe(
-      Flag.withAlias("c"),
-      Flag.withDescription("config.toml to use (default: $AUTOMATED_FANFIC_CONFIG, else ./config.toml if present)"),
-      Flag.optional
-    ),
-    verbose: Flag.Boolean("verbose").pipe(Flag.withDescription("log debug detail"), Flag.withDefault(false)),
-    logFormat: Flag.Literals("log-format", ["text", "json"]).pipe(
-      Flag.withDescription("log line format on stderr"),
-      Flag.withDefault("text")
-    )
-  }),
-  Command.withDescription(
-    "Watches your fanfiction alert mailbox, downloads new chapters with FanFicFare and keeps your Calibre library up to date."
-  )
-)
-
-const globalOptions = Effect.map(root, (flags) => ({
-  config: Option.getOrUndefined(flags.config),
-  verbose: flags.verbose,
-  logFormat: flags.logFormat
-}))
-
-const parseUrls = (inputs: ReadonlyArray<string>) =>
-  Effect.forEach(inputs, (input) => {
-    const parsed = parseStoryUrl(input)
-    return parsed instanceof InvalidStoryUrl ? Effect.fail(parsed) : Effect.succeed(parsed)
-  })
 
 const checkConfig = Command.make("check-config", {}, () =>
   Effect.gen(function* () {
@@ -113,19 +85,12 @@ const notBuilt = (name: string, description: string, instead: string) =>
     Command.withDescription(`${description} (not built yet)`)
   )
 
-const add = Command.make("add", { urls: Argument.String("url").pipe(Argument.variadic({ min: 1 })) }, ({ urls }) =>
-  Effect.gen(function* () {
-    yield* parseUrls(urls)
-    return yield* new NotBuiltYet({ command: "add", instead: "Until the job store exists, use `once --url URL`." })
-  })
-).pipe(Command.withDescription("Queue stories for the daemon to refresh (not built yet)"))
-
 export const cli = root.pipe(
   Command.withSubcommands([
     notBuilt("daemon", "Watch the mailbox and refresh stories until stopped", "Use `once --url URL` for a single pass."),
     once,
     add,
-    notBuilt("status", "Show stories, jobs and site state", "Use calibredb or the Calibre app to see your library."),
+    status,
     checkConfig
   ])
 )

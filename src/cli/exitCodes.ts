@@ -5,7 +5,7 @@ import { Cause, Exit, Option } from "effect"
 export const ExitCode = { ok: 0, storiesFailed: 1, usage: 2, unreachable: 3 } as const
 
 const usageErrors = new Set(["ConfigError", "InvalidStoryUrl", "UsageError"])
-const unreachableErrors = new Set(["LibraryNotFound", "CalibreBusy", "CalibreUnavailable", "FanFicFareUnavailable"])
+const unreachableErrors = new Set(["LibraryNotFound", "CalibreBusy", "CalibreUnavailable", "FanFicFareUnavailable", "StoreError"])
 const cliParseErrors = new Set([
   "UnrecognizedOption", "DuplicateOption", "MissingOption", "MissingArgument",
   "UnexpectedArgument", "InvalidValue", "UnknownSubcommand", "ValidationError"

@@ -5,6 +5,8 @@ import type { LoadedConfig } from "../config/interpret.ts"
 import { Calibre } from "../calibre/Calibre.ts"
 import { FanFicFare } from "../fanficfare/FanFicFare.ts"
 import { Pipeline } from "../pipeline/Pipeline.ts"
+import { Store } from "../store/Store.ts"
+import { dataDirectory, storeFile } from "../config/dataDir.ts"
 
 // Turns the parsed command line into Layers. This is the only place that picks implementations.
 
@@ -31,6 +33,12 @@ export const loggingLayer = (options: GlobalOptions) =>
 
 export const configLayer = (options: GlobalOptions, adjust: (config: LoadedConfig) => LoadedConfig = (c) => c) =>
   Layer.effect(AppConfig, Effect.map(loadConfig(configSource(options)), adjust)).pipe(Layer.provide(NodeServices.layer))
+
+// The Store in the configured data folder; `add` and `status` need nothing else.
+export const storeLayer = (options: GlobalOptions) =>
+  Layer.unwrap(
+    Effect.map(AppConfig, (config) => Store.layer(storeFile(dataDirectory(config.values, process.env))))
+  ).pipe(Layer.provide(configLayer(options)))
 
 export const fanFicFareLayer = (options: GlobalOptions) =>
   FanFicFare.layer.pipe(Layer.provide(configLayer(options)), Layer.provide(NodeServices.layer))

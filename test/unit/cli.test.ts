@@ -107,7 +107,7 @@ describe("automated-fanfic command line", () => {
   })
 
   it("commands not built yet say so and exit non-zero", async () => {
-    for (const command of ["daemon", "status"]) {
+    for (const command of ["daemon"]) {
       const run = await runCli([command])
       expect(run.code).not.toBe(0)
       expect(run.stderr).toContain(`\`${command}\` is not built yet`)
@@ -115,6 +115,37 @@ describe("automated-fanfic command line", () => {
     const mailbox = await runCli(["once"])
     expect(mailbox.code).not.toBe(0)
     expect(mailbox.stderr).toContain("not built yet")
+  })
+
+  it("add queues stories in the job store, merges repeats, and status lists them (also as JSON)", async () => {
+    const env = { FFDL_DATA__DIR: join(scratch, "data") }
+    const first = await runCli(["add", "http://test1.com?sid=1", "https://archiveofourown.org/works/123"], { env })
+    expect(first.code).toBe(0)
+    expect(first.stdout).toContain("queued job 1: http://test1.com?sid=1")
+    expect(first.stdout).toContain("queued job 2: https://archiveofourown.org/works/123")
+    const again = await runCli(["add", "--force", "https://www.archiveofourown.org/works/123/"], { env })
+    expect(again.stdout).toContain("already queued: https://www.archiveofourown.org/works/123/ is job 2")
+    const text = await runCli(["status"], { env })
+    expect(text.code).toBe(0)
+    expect(text.stdout).toMatch(/ {4}1 {2}queued +0 {2}- +http:\/\/test1\.com\?sid=1/)
+    const json = JSON.parse((await runCli(["status", "--json"], { env })).stdout)
+    expect(json.jobs).toEqual([
+      expect.objectContaining({ id: 1, state: "queued", force: false, origins: ["manual"] }),
+      expect.objectContaining({ id: 2, state: "queued", force: true })
+    ])
+  })
+
+  it("status says where the store is and that it is empty", async () => {
+    const run = await runCli(["status"], { env: { FFDL_DATA__DIR: join(scratch, "empty-data") } })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("no jobs yet")
+  })
+
+  it("an unusable data folder is a clear error, exit 3", async () => {
+    const file = writeConfig("data-is-a-file", "x")
+    const run = await runCli(["status"], { env: { FFDL_DATA__DIR: file } })
+    expect(run.code).toBe(3)
+    expect(run.stderr).toContain("cannot open the job store")
   })
 
   it("--create-library without --library is a usage error: a configured path is never created", async () => {

@@ -1,0 +1,34 @@
+import { Effect, Option } from "effect"
+import { Command, Flag } from "effect/cli"
+import { InvalidStoryUrl, parseStoryUrl } from "../stories/StoryUrl.ts"
+
+// The top command and the flags every subcommand shares.
+export const root = Command.make("automated-fanfic").pipe(
+  Command.withSharedFlags({
+    config: Flag.String("config").pipe(
+      Flag.withAlias("c"),
+      Flag.withDescription("config.toml to use (default: $AUTOMATED_FANFIC_CONFIG, else ./config.toml if present)"),
+      Flag.optional
+    ),
+    verbose: Flag.Boolean("verbose").pipe(Flag.withDescription("log debug detail"), Flag.withDefault(false)),
+    logFormat: Flag.Literals("log-format", ["text", "json"]).pipe(
+      Flag.withDescription("log line format on stderr"),
+      Flag.withDefault("text")
+    )
+  }),
+  Command.withDescription(
+    "Watches your fanfiction alert mailbox, downloads new chapters with FanFicFare and keeps your Calibre library up to date."
+  )
+)
+
+export const globalOptions = Effect.map(root, (flags) => ({
+  config: Option.getOrUndefined(flags.config),
+  verbose: flags.verbose,
+  logFormat: flags.logFormat
+}))
+
+export const parseUrls = (inputs: ReadonlyArray<string>) =>
+  Effect.forEach(inputs, (input) => {
+    const parsed = parseStoryUrl(input)
+    return parsed instanceof InvalidStoryUrl ? Effect.fail(parsed) : Effect.succeed(parsed)
+  })
