@@ -9,7 +9,9 @@ import { NotBuiltYet, StoriesFailed, UsageError } from "./CliErrors.ts"
 import { missingForMail, renderEffectiveConfig } from "./renderConfig.ts"
 import { add, status } from "./jobCommands.ts"
 import { globalOptions, parseUrls, root } from "./root.ts"
-import { configLayer, fanFicFareLayer, loggingLayer, storyLayer } from "./runtime.ts"
+import { configLayer, fanFicFareLayer, loggingLayer, storeLayer, storyLayer } from "./runtime.ts"
+import { runDueJobs } from "../jobs/runDueJobs.ts"
+import { defaultRetryPolicy } from "../jobs/retryPolicy.ts"
 
 const checkConfig = Command.make("check-config", {}, () =>
   Effect.gen(function* () {
@@ -28,6 +30,13 @@ const checkConfig = Command.make("check-config", {}, () =>
   })
 ).pipe(Command.withDescription("Check the configuration, print it with secrets masked, and check FanFicFare"))
 
+const finish = (reports: ReadonlyArray<StoryReport>, json: boolean) =>
+  Effect.gen(function* () {
+    yield* json ? Console.log(JSON.stringify({ stories: reports }, null, 2)) : Console.log(summaryLine(reports))
+    const failed = reports.filter(isFailure).length
+    if (failed > 0) return yield* new StoriesFailed({ failed })
+  })
+
 const refreshAll = (urls: ReadonlyArray<StoryUrl>, json: boolean) =>
   Effect.gen(function* () {
     const pipeline = yield* Pipeline
@@ -38,16 +47,23 @@ const refreshAll = (urls: ReadonlyArray<StoryUrl>, json: boolean) =>
       reports.push(report)
       if (!json) yield* Console.log(reportLine(report))
     }
-    yield* json ? Console.log(JSON.stringify({ stories: reports }, null, 2)) : Console.log(summaryLine(reports))
-    const failed = reports.filter(isFailure).length
-    if (failed > 0) return yield* new StoriesFailed({ failed })
+    yield* finish(reports, json)
+  })
+
+// Without --url: every job in the store that is due (from `add`; the mailbox check comes later).
+const runQueue = (json: boolean) =>
+  Effect.gen(function* () {
+    const retry = (yield* AppConfig).values.retry
+    const reports = yield* runDueJobs(defaultRetryPolicy(retry))
+    if (!json) for (const report of reports) yield* Console.log(reportLine(report))
+    yield* finish(reports, json)
   })
 
 const once = Command.make(
   "once",
   {
     url: Flag.String("url").pipe(
-      Flag.withDescription("story URL to download or update now (repeatable); without it, the mailbox is checked"),
+      Flag.withDescription("story URL to download or update now (repeatable); without it, the due jobs in the store run"),
       Flag.atLeast(0)
     ),
     library: Flag.String("library").pipe(
@@ -62,23 +78,25 @@ const once = Command.make(
   },
   Effect.fn("cli.once")(function* ({ url, library, createLibrary, json }) {
     const options = yield* globalOptions
-    if (url.length === 0) {
-      return yield* new NotBuiltYet({ command: "once (mailbox check)", instead: "For now pass one or more --url URL." })
-    }
     if (createLibrary && Option.isNone(library)) {
       return yield* new UsageError({ message: "--create-library needs --library DIR: it never creates a library at a configured path" })
     }
-    const urls = yield* parseUrls(url)
     const withLibrary = Option.match(library, {
       onNone: () => undefined,
       onSome: (path) => (config: AppConfig["Service"]) => ({ ...config, values: { ...config.values, calibre: { ...config.values.calibre, path } } })
     })
-    yield* refreshAll(urls, json).pipe(
-      Effect.provide(storyLayer(options, { createLibrary }, withLibrary)),
-      Effect.provide(loggingLayer(options))
-    )
+    const services = storyLayer(options, { createLibrary }, withLibrary)
+    if (url.length === 0) {
+      return yield* runQueue(json).pipe(
+        Effect.provide(storeLayer(options)),
+        Effect.provide(services),
+        Effect.provide(loggingLayer(options))
+      )
+    }
+    const urls = yield* parseUrls(url)
+    yield* refreshAll(urls, json).pipe(Effect.provide(services), Effect.provide(loggingLayer(options)))
   })
-).pipe(Command.withDescription("Run a single pass: refresh the given stories (mailbox checking comes later) and exit"))
+).pipe(Command.withDescription("Run a single pass: refresh the given stories, or every due job in the store, and exit (mailbox checking comes later)"))
 
 const notBuilt = (name: string, description: string, instead: string) =>
   Command.make(name, {}, () => Effect.fail(new NotBuiltYet({ command: name, instead }))).pipe(

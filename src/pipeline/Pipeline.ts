@@ -4,6 +4,7 @@ import { Calibre, type CalibreError } from "../calibre/Calibre.ts"
 import type { LibraryBook } from "../calibre/calibredbOutput.ts"
 import { FanFicFare, type FanFicFareUnavailable, type FetchResult } from "../fanficfare/FanFicFare.ts"
 import { describeOutcome } from "../fanficfare/describeOutcome.ts"
+import { actionFor, type FanFicFareOutcome } from "../fanficfare/outcome.ts"
 import type { StoryUrl } from "../stories/StoryUrl.ts"
 import type { StoryReport } from "./StoryReport.ts"
 
@@ -12,6 +13,11 @@ import type { StoryReport } from "./StoryReport.ts"
 // Story-level failures are reports; an unusable library or FanFicFare install is an error.
 
 export type PipelineError = CalibreError | FanFicFareUnavailable
+
+const isRetryable = (outcome: FanFicFareOutcome) => {
+  const action = actionFor(outcome)
+  return action === "retry" || action === "site-failed" || action === "write"
+}
 
 export class Pipeline extends Context.Service<Pipeline, {
   refresh(url: StoryUrl): Effect.Effect<StoryReport, PipelineError>
@@ -43,7 +49,7 @@ export class Pipeline extends Context.Service<Pipeline, {
           case "SourceHasFewerChapters":
             return { ...base, result: "kept" } satisfies StoryReport
           default:
-            return { ...base, result: "failed" } satisfies StoryReport
+            return { ...base, result: "failed", retryable: isRetryable(fetched.outcome) } satisfies StoryReport
         }
       })
 
@@ -53,7 +59,7 @@ export class Pipeline extends Context.Service<Pipeline, {
         const written = fetched.outcome._tag === "Written" && (yield* fs.exists(fetched.epub).pipe(Effect.orElseSucceed(() => false)))
         if (!written) {
           const detail = fetched.outcome._tag === "Written" ? "FanFicFare reported success but wrote no file" : base.detail
-          return { ...base, detail, result: "failed" } satisfies StoryReport
+          return { ...base, detail, result: "failed", retryable: isRetryable(fetched.outcome) } satisfies StoryReport
         }
         // The link as mailed may differ from FanFicFare's canonical one, which is what Calibre stores.
         const canonical = Option.match(fetched.metadata, { onNone: () => url, onSome: (meta) => meta.storyUrl })

@@ -9,6 +9,9 @@ export interface StoryReport {
   readonly title?: string
   readonly bookId?: number
   readonly chapters?: number
+  // For a failure: whether trying again later can help (site trouble, timeouts) or not (the
+  // story is gone, a setting must change).
+  readonly retryable?: boolean
 }
 
 export const isFailure = (report: StoryReport) => report.result === "failed"

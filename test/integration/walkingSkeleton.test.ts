@@ -93,3 +93,25 @@ describe("once --url updates a story that gained chapters", () => {
     expect(books[0]?.id).toBe(added?.id)
   })
 })
+
+describe("add, then once runs the due jobs from the store", () => {
+  const library = join(scratch, "queue-library")
+  const env = { FFDL_DATA__DIR: join(scratch, "queue-data"), FFDL_CALIBRE__PATH: library }
+
+  it("a good story ends done and in Calibre, a missing one ends failed without retries", async () => {
+    expect((await runCli(["add", "http://test1.com?sid=4", "http://test1.com?sid=666"], { env })).code).toBe(0)
+    const run = await runCli(["once", "--library", library, "--create-library"], { env })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain("added     \"Test Story Title 4\" (http://test1.com?sid=4)")
+    expect(run.stdout).toContain("1 added, 0 updated, 0 unchanged, 0 kept, 1 failed")
+    const jobs = JSON.parse((await runCli(["status", "--json"], { env })).stdout).jobs
+    expect(jobs).toEqual([
+      expect.objectContaining({ url: "http://test1.com?sid=4", state: "done", attempts: 1 }),
+      expect.objectContaining({ url: "http://test1.com?sid=666", state: "failed", attempts: 1, lastError: expect.stringContaining("does not exist") })
+    ])
+    expect(listLibrary(library).map((book) => book.identifiers["url"])).toEqual(["http://test1.com?sid=4"])
+    const again = await runCli(["once"], { env })
+    expect(again.code).toBe(0)
+    expect(again.stdout).toContain("0 stories")
+  })
+})

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Result, Schema } from "effect"
 import { type Job, type JobEvent, mergeRequest, transition } from "../../src/jobs/Job.ts"
+import { decide } from "../../src/jobs/decide.ts"
 import { defaultRetryPolicy, nextAttempt } from "../../src/jobs/retryPolicy.ts"
 
 const queued: Job = {
@@ -80,5 +81,25 @@ describe("retry times", () => {
   it("without the Hail-Mary the job fails after the normal retries", () => {
     const noHailMary = defaultRetryPolicy({ max_normal_retries: 2, hail_mary_enabled: false, hail_mary_wait_hours: 12 })
     expect(nextAttempt(noHailMary, 3, 0, 0.5)).toEqual({ _tag: "GiveUp" })
+  })
+})
+
+describe("decide", () => {
+  const policy = defaultRetryPolicy({ max_normal_retries: 2, hail_mary_enabled: true, hail_mary_wait_hours: 1 })
+  const running = (attempts: number): Job => ({ ...queued, state: "running", attempts })
+  const failed = (retryable: boolean) => ({ url: queued.url, result: "failed" as const, detail: "HTTP 503", retryable })
+
+  it("success of any kind finishes the job", () => {
+    for (const result of ["added", "updated", "unchanged", "kept"] as const) {
+      expect(decide(running(1), { url: queued.url, result, detail: "" }, policy, 0, 0.5)).toEqual({ _tag: "Succeeded" })
+    }
+  })
+
+  it("a story-level failure fails at once, a site-level one is retried, then Hail-Mary, then fails", () => {
+    expect(decide(running(1), failed(false), policy, 0, 0.5)).toEqual({ _tag: "Failed", error: "HTTP 503" })
+    expect(decide(running(1), failed(true), policy, 0, 0.5)).toEqual({ _tag: "RetryAt", at: 60_000, error: "HTTP 503" })
+    expect(decide(running(2), failed(true), policy, 0, 0.5)).toEqual({ _tag: "RetryAt", at: 120_000, error: "HTTP 503" })
+    expect(decide(running(3), failed(true), policy, 0, 0.5)).toMatchObject({ _tag: "RetryAt", at: 3_600_000 })
+    expect(decide(running(4), failed(true), policy, 0, 0.5)).toEqual({ _tag: "Failed", error: "HTTP 503 (gave up after 4 tries)" })
   })
 })
