@@ -53,8 +53,8 @@ const refreshAll = (urls: ReadonlyArray<StoryUrl>, json: boolean) =>
 // Without --url: every job in the store that is due (from `add`; the mailbox check comes later).
 const runQueue = (json: boolean) =>
   Effect.gen(function* () {
-    const retry = (yield* AppConfig).values.retry
-    const reports = yield* runDueJobs(defaultRetryPolicy(retry))
+    const config = (yield* AppConfig).values
+    const reports = yield* runDueJobs(defaultRetryPolicy(config.retry), config.max_workers)
     if (!json) for (const report of reports) yield* Console.log(reportLine(report))
     yield* finish(reports, json)
   })

@@ -7,3 +7,6 @@ export const storyKeyOf = (url: string): string => {
   const path = parsed.pathname.replace(/\/+$/, "")
   return `${host}${path}${parsed.search}`
 }
+
+// The site a story belongs to, for one-job-per-site politeness: its host without "www.".
+export const siteOf = (url: string): string => new URL(url).host.toLowerCase().replace(/^www\./, "")

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
+import { DatabaseSync } from "node:sqlite"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { runCli } from "../support/cli.ts"
@@ -113,5 +114,46 @@ describe("add, then once runs the due jobs from the store", () => {
     const again = await runCli(["once"], { env })
     expect(again.code).toBe(0)
     expect(again.stdout).toContain("0 stories")
+  })
+})
+
+describe("once runs sites side by side, one job per site, at most max_workers", () => {
+  const library = join(scratch, "sites-library")
+  const data = join(scratch, "sites-data")
+  const env = { FFDL_DATA__DIR: data, FFDL_CALIBRE__PATH: library, FFDL_MAX_WORKERS: "2" }
+  const urls = ["http://test1.com?sid=5", "http://test1.com?sid=7", "http://test2.com?sid=5", "http://test3.com?sid=5", "http://test4.com?sid=12"]
+
+  it("every story ends in Calibre exactly once, and the job history shows the limits held", async () => {
+    expect((await runCli(["add", ...urls], { env })).code).toBe(0)
+    const run = await runCli(["once", "--library", library, "--create-library"], { env })
+    expect(run.stderr).not.toContain("error:")
+    expect(run.code).toBe(0)
+    expect(listLibrary(library).map((book) => book.identifiers["url"]).sort()).toEqual([...urls].sort())
+
+    // Each job's running interval, from the Store's own history of Started and Succeeded events.
+    const db = new DatabaseSync(join(data, "automated-fanfic.db"))
+    const rows = db.prepare("SELECT j.url AS url, e.kind AS kind, e.at AS at FROM events e JOIN jobs j ON j.id = e.job_id WHERE e.kind IN ('Started', 'Succeeded') ORDER BY e.id").all()
+    const intervals = new Map<string, { start: number; end: number }>()
+    for (const row of rows) {
+      const url = String(row["url"])
+      const at = Number(row["at"])
+      const interval = intervals.get(url) ?? { start: at, end: at }
+      intervals.set(url, row["kind"] === "Started" ? { ...interval, start: at } : { ...interval, end: at })
+    }
+    const list = [...intervals.entries()]
+    expect(list).toHaveLength(urls.length)
+    const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end
+    const [sid5, sid7] = [intervals.get(urls[0] ?? ""), intervals.get(urls[1] ?? "")]
+    expect(sid5 !== undefined && sid7 !== undefined && overlaps(sid5, sid7)).toBe(false)
+    // Most jobs running at one instant: a sweep over starts (+1) and ends (-1), ends first on ties.
+    const edges = list.flatMap(([, interval]) => [[interval.start, 1], [interval.end, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    let running = 0
+    let most = 0
+    for (const [, change] of edges) {
+      running += change
+      most = Math.max(most, running)
+    }
+    expect(most).toBeGreaterThan(1)
+    expect(most).toBeLessThanOrEqual(2)
   })
 })

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Result, Schema } from "effect"
 import { type Job, type JobEvent, mergeRequest, transition } from "../../src/jobs/Job.ts"
 import { decide } from "../../src/jobs/decide.ts"
+import { groupBySite } from "../../src/jobs/runDueJobs.ts"
 import { defaultRetryPolicy, nextAttempt } from "../../src/jobs/retryPolicy.ts"
 
 const queued: Job = {
@@ -101,5 +102,13 @@ describe("decide", () => {
     expect(decide(running(2), failed(true), policy, 0, 0.5)).toEqual({ _tag: "RetryAt", at: 120_000, error: "HTTP 503" })
     expect(decide(running(3), failed(true), policy, 0, 0.5)).toMatchObject({ _tag: "RetryAt", at: 3_600_000 })
     expect(decide(running(4), failed(true), policy, 0, 0.5)).toEqual({ _tag: "Failed", error: "HTTP 503 (gave up after 4 tries)" })
+  })
+})
+
+describe("groupBySite", () => {
+  it("puts each site's jobs together, in order, www. or not", () => {
+    const job = (id: number, url: string): Job => ({ ...queued, id, url })
+    const groups = groupBySite([job(1, "http://test1.com?sid=1"), job(2, "http://test2.com?sid=1"), job(3, "http://www.test1.com?sid=2")])
+    expect(groups.map((group) => group.map((j) => j.id))).toEqual([[1, 3], [2]])
   })
 })
