@@ -38,7 +38,6 @@ export class Calibre extends Context.Service<Calibre, {
   // A story Calibre has: write the new EPUB by metadata_preservation_mode. Returns the book id,
   // which is new for the modes that re-add.
   updateStory(url: string, existing: LibraryBook, epub: string, producedBy: string): Effect.Effect<number, CalibreError>
-  readonly operations: LibraryOperations<CalibreError>
 }>()("automated-fanfic/calibre/Calibre") {
   static readonly layer = (options: CalibreOptions) => Layer.effect(
     Calibre,
@@ -177,8 +176,7 @@ export class Calibre extends Context.Service<Calibre, {
         findByUrl,
         exportEpub,
         addStory: (url, epub, producedBy) => writeNewBook(operations, url, epub, producedBy),
-        updateStory: (url, existing, epub, producedBy) => writeUpdatedBook(operations, mode, url, existing, epub, producedBy),
-        operations
+        updateStory: (url, existing, epub, producedBy) => writeUpdatedBook(operations, mode, url, existing, epub, producedBy)
       })
     })
   )
@@ -210,4 +208,3 @@ const prepareLocalLibrary = Effect.fnUntraced(function* (fs: FileSystem.FileSyst
   )
 })
 
-export { CalibreBusy, CalibreFailed, CalibreUnavailable, LibraryNotFound }

@@ -9,7 +9,7 @@ import { NotBuiltYet, StoriesFailed, UsageError } from "./CliErrors.ts"
 import { missingForMail, renderEffectiveConfig } from "./renderConfig.ts"
 import { add, status } from "./jobCommands.ts"
 import { globalOptions, parseUrls, root } from "./root.ts"
-import { configLayer, fanFicFareLayer, loggingLayer, storeLayer, storyLayer } from "./runtime.ts"
+import { configLayer, fanFicFareLayer, loggingLayer, storeFromConfig, storyLayer } from "./runtime.ts"
 import { runDueJobs } from "../jobs/runDueJobs.ts"
 import { defaultRetryPolicy } from "../jobs/retryPolicy.ts"
 
@@ -88,7 +88,8 @@ const once = Command.make(
     const services = storyLayer(options, { createLibrary }, withLibrary)
     if (url.length === 0) {
       return yield* runQueue(json).pipe(
-        Effect.provide(storeLayer(options)),
+        // The Store reads the same configuration the story services were given.
+        Effect.provide(storeFromConfig),
         Effect.provide(services),
         Effect.provide(loggingLayer(options))
       )

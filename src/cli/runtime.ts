@@ -34,11 +34,13 @@ export const loggingLayer = (options: GlobalOptions) =>
 export const configLayer = (options: GlobalOptions, adjust: (config: LoadedConfig) => LoadedConfig = (c) => c) =>
   Layer.effect(AppConfig, Effect.map(loadConfig(configSource(options)), adjust)).pipe(Layer.provide(NodeServices.layer))
 
-// The Store in the configured data folder; `add` and `status` need nothing else.
-export const storeLayer = (options: GlobalOptions) =>
-  Layer.unwrap(
-    Effect.map(AppConfig, (config) => Store.layer(storeFile(dataDirectory(config.values, process.env))))
-  ).pipe(Layer.provide(configLayer(options)))
+// The Store in the configured data folder.
+export const storeFromConfig = Layer.unwrap(
+  Effect.map(AppConfig, (config) => Store.layer(storeFile(dataDirectory(config.values, process.env))))
+)
+
+// `add` and `status` need the Store and nothing else.
+export const storeLayer = (options: GlobalOptions) => storeFromConfig.pipe(Layer.provide(configLayer(options)))
 
 export const fanFicFareLayer = (options: GlobalOptions) =>
   FanFicFare.layer.pipe(Layer.provide(configLayer(options)), Layer.provide(NodeServices.layer))

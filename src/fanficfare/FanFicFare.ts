@@ -8,7 +8,6 @@ import { type StoryMetadata, parseJsonMeta } from "./metadata.ts"
 import { buildArgs, type FetchTarget, newStoryFileName } from "./arguments.ts"
 import { classifyOutput, type FanFicFareOutcome } from "./outcome.ts"
 
-export { type FetchTarget, newStoryFileName }
 
 export class FanFicFareUnavailable extends Schema.TaggedError<FanFicFareUnavailable>()("FanFicFareUnavailable", {
   executable: Schema.String,
