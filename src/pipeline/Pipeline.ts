@@ -56,10 +56,9 @@ export class Pipeline extends Context.Service<Pipeline, {
       const add = Effect.fn("Pipeline.add")(function* (jail: string, url: StoryUrl) {
         const fetched = yield* fanFicFare.fetch(jail, { _tag: "New", url })
         const base = { url, ...titleOf(fetched), detail: describeOutcome(fetched.outcome) }
-        const written = fetched.outcome._tag === "Written" && (yield* fs.exists(fetched.epub).pipe(Effect.orElseSucceed(() => false)))
-        if (!written) {
-          const detail = fetched.outcome._tag === "Written" ? "FanFicFare reported success but wrote no file" : base.detail
-          return { ...base, detail, result: "failed", retryable: isRetryable(fetched.outcome) } satisfies StoryReport
+        // FanFicFare.fetch only reports Written once the file exists and is new.
+        if (fetched.outcome._tag !== "Written") {
+          return { ...base, result: "failed", retryable: isRetryable(fetched.outcome) } satisfies StoryReport
         }
         // The link as mailed may differ from FanFicFare's canonical one, which is what Calibre stores.
         const canonical = Option.match(fetched.metadata, { onNone: () => url, onSome: (meta) => meta.storyUrl })
