@@ -5,13 +5,12 @@ import { FanFicFare } from "../fanficfare/FanFicFare.ts"
 import { isFailure, reportLine, type StoryReport, summaryLine } from "../pipeline/StoryReport.ts"
 import { Pipeline } from "../pipeline/Pipeline.ts"
 import type { StoryUrl } from "../stories/StoryUrl.ts"
-import { NotBuiltYet, StoriesFailed, UsageError } from "./CliErrors.ts"
+import { StoriesFailed, UsageError } from "./CliErrors.ts"
 import { missingForMail, renderEffectiveConfig } from "./renderConfig.ts"
 import { add, status } from "./jobCommands.ts"
 import { globalOptions, parseUrls, root } from "./root.ts"
-import { configLayer, fanFicFareLayer, loggingLayer, storeFromConfig, storyLayer } from "./runtime.ts"
-import { runDueJobs } from "../jobs/runDueJobs.ts"
-import { defaultRetryPolicy } from "../jobs/retryPolicy.ts"
+import { configLayer, coordinatorLayer, fanFicFareLayer, loggingLayer, storyLayer } from "./runtime.ts"
+import { Coordinator } from "../coordinator/Coordinator.ts"
 
 const checkConfig = Command.make("check-config", {}, () =>
   Effect.gen(function* () {
@@ -53,8 +52,7 @@ const refreshAll = (urls: ReadonlyArray<StoryUrl>, json: boolean) =>
 // Without --url: every job in the store that is due (from `add`; the mailbox check comes later).
 const runQueue = (json: boolean) =>
   Effect.gen(function* () {
-    const config = (yield* AppConfig).values
-    const reports = yield* runDueJobs(defaultRetryPolicy(config.retry), config.max_workers)
+    const reports = yield* (yield* Coordinator).drain
     if (!json) for (const report of reports) yield* Console.log(reportLine(report))
     yield* finish(reports, json)
   })
@@ -87,26 +85,29 @@ const once = Command.make(
     })
     const services = storyLayer(options, { createLibrary }, withLibrary)
     if (url.length === 0) {
-      return yield* runQueue(json).pipe(
-        // The Store reads the same configuration the story services were given.
-        Effect.provide(storeFromConfig),
-        Effect.provide(services),
-        Effect.provide(loggingLayer(options))
-      )
+      return yield* runQueue(json).pipe(Effect.provide(coordinatorLayer(services)), Effect.provide(loggingLayer(options)))
     }
     const urls = yield* parseUrls(url)
     yield* refreshAll(urls, json).pipe(Effect.provide(services), Effect.provide(loggingLayer(options)))
   })
 ).pipe(Command.withDescription("Run a single pass: refresh the given stories, or every due job in the store, and exit (mailbox checking comes later)"))
 
-const notBuilt = (name: string, description: string, instead: string) =>
-  Command.make(name, {}, () => Effect.fail(new NotBuiltYet({ command: name, instead }))).pipe(
-    Command.withDescription(`${description} (not built yet)`)
-  )
+// Runs jobs as they become due (from `add` in any terminal) until stopped. Mail intake comes later.
+const daemon = Command.make("daemon", {}, () =>
+  Effect.gen(function* () {
+    const options = yield* globalOptions
+    const services = coordinatorLayer(storyLayer(options, { createLibrary: false }))
+    yield* Effect.gen(function* () {
+      const coordinator = yield* Coordinator
+      yield* Effect.logInfo("running jobs as they become due; stop with Ctrl-C or SIGTERM")
+      return yield* coordinator.run
+    }).pipe(Effect.provide(services), Effect.provide(loggingLayer(options)))
+  })
+).pipe(Command.withDescription("Run queued jobs as they become due, until stopped (mailbox watching comes later)"))
 
 export const cli = root.pipe(
   Command.withSubcommands([
-    notBuilt("daemon", "Watch the mailbox and refresh stories until stopped", "Use `once --url URL` for a single pass."),
+    daemon,
     once,
     add,
     status,

@@ -2,7 +2,7 @@ import { Console, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import type { Job } from "../jobs/Job.ts"
 import { Store } from "../store/Store.ts"
-import { storyKeyOf } from "../stories/storyKey.ts"
+import { siteOf, storyKeyOf } from "../stories/storyKey.ts"
 import { globalOptions, parseUrls } from "./root.ts"
 import { storeLayer } from "./runtime.ts"
 
@@ -20,7 +20,7 @@ export const add = Command.make(
     yield* Effect.gen(function* () {
       const store = yield* Store
       for (const url of stories) {
-        const { job, merged } = yield* store.request({ storyKey: storyKeyOf(url), url, origin: "manual", force })
+        const { job, merged } = yield* store.request({ storyKey: storyKeyOf(url), url, site: siteOf(url), origin: "manual", force })
         yield* Console.log(merged ? `already queued: ${url} is job ${job.id}` : `queued job ${job.id}: ${url}`)
       }
     }).pipe(Effect.provide(storeLayer(options)))

@@ -5,6 +5,7 @@ import type { LoadedConfig } from "../config/interpret.ts"
 import { Calibre } from "../calibre/Calibre.ts"
 import { FanFicFare } from "../fanficfare/FanFicFare.ts"
 import { Pipeline } from "../pipeline/Pipeline.ts"
+import { Coordinator } from "../coordinator/Coordinator.ts"
 import { Store } from "../store/Store.ts"
 import { dataDirectory, storeFile } from "../config/dataDir.ts"
 
@@ -51,3 +52,7 @@ export const storyLayer = (options: GlobalOptions, library: { readonly createLib
     Layer.provideMerge(configLayer(options, adjust)),
     Layer.provideMerge(NodeServices.layer)
   )
+
+// The Coordinator over the story services, with the Store from the same configuration.
+export const coordinatorLayer = <E, R>(services: Layer.Layer<Pipeline | AppConfig | NodeServices.NodeServices, E, R>) =>
+  Coordinator.layer.pipe(Layer.provideMerge(storeFromConfig), Layer.provideMerge(services))

@@ -1,7 +1,7 @@
 import { Effect, Schema, SchemaGetter } from "effect"
 
 // The TOML file's shape. Sections and keys of AutomatedFanfic's config.toml keep their names,
-// types, bounds and defaults; the `fanficfare` and `data` sections are this tool's own.
+// types, bounds and defaults; the `fanficfare`, `sites` and `data` sections are this tool's own.
 
 const withDefault = <S extends Schema.Top>(schema: S, value: S["Encoded"]) =>
   schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(value)))
@@ -64,7 +64,11 @@ export const AppriseSection = Schema.Struct({
 export const RetrySection = Schema.Struct({
   hail_mary_enabled: withDefault(Schema.Boolean, true),
   hail_mary_wait_hours: withDefault(Bounded(Schema.Number, 0.1, 168), 12),
-  max_normal_retries: withDefault(Bounded(Schema.Int, 1, 50), 11)
+  max_normal_retries: withDefault(Bounded(Schema.Int, 1, 50), 11),
+  // Sites often mail before the new chapter is visible: "nothing new" after an email-triggered
+  // run is checked again this many times, this many minutes apart.
+  nothing_new_rechecks: withDefault(Bounded(Schema.Int, 0, 10), 3),
+  nothing_new_recheck_minutes: withDefault(Bounded(Schema.Number, 1, 1440), 10)
 })
 
 export const ProcessSection = Schema.Struct({
@@ -93,6 +97,16 @@ export const FanFicFareSection = Schema.Struct({
   timeout_seconds: withDefault(Bounded(Schema.Number, 10, 86_400), 3600)
 })
 
+export const SitesSection = Schema.Struct({
+  // Site-level failures in a row (rate limit, block, outage, unreachable) that pause a site.
+  breaker_failures: withDefault(Bounded(Schema.Int, 1, 20), 2),
+  // The first pause; each re-opening doubles it, up to breaker_max_cooldown_minutes.
+  breaker_cooldown_minutes: withDefault(Bounded(Schema.Number, 0.1, 1440), 5),
+  breaker_max_cooldown_minutes: withDefault(Bounded(Schema.Number, 1, 10_080), 360),
+  // Downloads from one site at the same time; a site not listed gets one.
+  concurrency: withDefault(Schema.Record(Schema.String, Bounded(Schema.Int, 1, 8)), {})
+})
+
 export const DataSection = Schema.Struct({
   // Empty means $XDG_DATA_HOME/automated-fanfic (or ~/.local/share/automated-fanfic).
   dir: withDefault(Schema.Trim, "")
@@ -109,6 +123,7 @@ export const ConfigFile = Schema.Struct({
   process: withDefault(ProcessSection, {}),
   web: withDefault(WebSection, {}),
   fanficfare: withDefault(FanFicFareSection, {}),
+  sites: withDefault(SitesSection, {}),
   data: withDefault(DataSection, {})
 })
 export type ConfigFile = typeof ConfigFile.Type

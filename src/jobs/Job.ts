@@ -13,6 +13,7 @@ export interface Job {
   readonly id: number
   readonly storyKey: string
   readonly url: string
+  readonly site: string
   readonly state: JobState
   readonly attempts: number
   readonly force: boolean
@@ -24,6 +25,7 @@ export interface Job {
 export interface JobRequest {
   readonly storyKey: string
   readonly url: string
+  readonly site: string
   readonly origin: string
   readonly force: boolean
 }
@@ -60,6 +62,7 @@ export const mergeRequest = (open: Job | undefined, request: JobRequest): Omit<J
   return {
     storyKey: request.storyKey,
     url: request.url,
+    site: request.site,
     state: "queued",
     attempts: 0,
     force: request.force,

@@ -1,40 +1,69 @@
+import { Duration, Effect, Pull, Schedule } from "effect"
+
 // When a failed job runs again: capped exponential backoff with jitter for the normal retries,
-// then one Hail-Mary after retry.hail_mary_wait_hours, then no more. Pure; times in milliseconds.
+// then one Hail-Mary after retry.hail_mary_wait_hours, then no more. The delays are an Effect
+// Schedule; since a job's next try must survive restarts, the schedule is replayed from the
+// job's stored attempt count instead of being kept alive in memory.
 
 export interface RetryPolicy {
   readonly maxNormalRetries: number
   readonly hailMaryEnabled: boolean
   readonly hailMaryWaitHours: number
-  readonly baseDelayMs: number
-  readonly maxDelayMs: number
-  // Fraction of the delay that jitter may add or remove (0.2 = ±20 %).
-  readonly jitter: number
+  readonly baseDelay: Duration.Duration
+  readonly maxDelay: Duration.Duration
+  // An email can arrive before its chapter is visible on the site: "nothing new" after an
+  // email-triggered run is checked again this many times, this long apart.
+  readonly nothingNewRechecks: number
+  readonly nothingNewRecheckDelay: Duration.Duration
 }
 
-export const defaultRetryPolicy = (retry: { readonly max_normal_retries: number; readonly hail_mary_enabled: boolean; readonly hail_mary_wait_hours: number }): RetryPolicy => ({
+export const defaultRetryPolicy = (retry: {
+  readonly max_normal_retries: number
+  readonly hail_mary_enabled: boolean
+  readonly hail_mary_wait_hours: number
+  readonly nothing_new_rechecks: number
+  readonly nothing_new_recheck_minutes: number
+}): RetryPolicy => ({
   maxNormalRetries: retry.max_normal_retries,
   hailMaryEnabled: retry.hail_mary_enabled,
   hailMaryWaitHours: retry.hail_mary_wait_hours,
-  baseDelayMs: 60_000,
-  maxDelayMs: 60 * 60_000,
-  jitter: 0.2
+  baseDelay: Duration.minutes(1),
+  maxDelay: Duration.hours(1),
+  nothingNewRechecks: retry.nothing_new_rechecks,
+  nothingNewRecheckDelay: Duration.minutes(retry.nothing_new_recheck_minutes)
 })
+
+// Schedule.jittered scales each delay by a random factor in [0.8, 1.2].
+export const retrySchedule = (policy: RetryPolicy): Schedule.Schedule<unknown> => {
+  const normal = Schedule.exponential(policy.baseDelay, 2).pipe(
+    Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, policy.maxDelay))),
+    Schedule.jittered,
+    Schedule.upTo({ times: policy.maxNormalRetries })
+  )
+  if (!policy.hailMaryEnabled) return normal
+  const hailMary = Schedule.spaced(Duration.hours(policy.hailMaryWaitHours)).pipe(Schedule.upTo({ times: 1 }))
+  return Schedule.concat(normal, hailMary)
+}
 
 export type RetryDecision =
   | { readonly _tag: "Retry"; readonly at: number }
   | { readonly _tag: "HailMary"; readonly at: number }
   | { readonly _tag: "GiveUp" }
 
-// `attempts` counts the runs so far, the one that just failed included; `random` is in [0, 1).
-export const nextAttempt = (policy: RetryPolicy, attempts: number, now: number, random: number): RetryDecision => {
-  const retriesSoFar = attempts - 1
-  if (retriesSoFar < policy.maxNormalRetries) {
-    const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retriesSoFar)
-    const jittered = exponential * (1 + policy.jitter * (2 * random - 1))
-    return { _tag: "Retry", at: now + Math.round(jittered) }
+// `attempts` counts the runs so far, the one that just failed included.
+export const nextAttempt = Effect.fn("nextAttempt")(function* (policy: RetryPolicy, attempts: number, now: number) {
+  const step = yield* Schedule.toStep(retrySchedule(policy))
+  let delay: Duration.Duration | undefined
+  for (let retry = 0; retry < attempts; retry++) {
+    delay = yield* step(now, undefined).pipe(
+      Effect.map(([, next]) => next),
+      Pull.catchDone(() => Effect.succeed(undefined))
+    )
+    if (delay === undefined) break
   }
-  if (retriesSoFar === policy.maxNormalRetries && policy.hailMaryEnabled) {
-    return { _tag: "HailMary", at: now + Math.round(policy.hailMaryWaitHours * 3_600_000) }
-  }
-  return { _tag: "GiveUp" }
-}
+  if (delay === undefined) return { _tag: "GiveUp" } satisfies RetryDecision
+  const at = now + Math.round(Duration.toMillis(delay))
+  return attempts > policy.maxNormalRetries
+    ? ({ _tag: "HailMary", at } satisfies RetryDecision)
+    : ({ _tag: "Retry", at } satisfies RetryDecision)
+})

@@ -6,6 +6,7 @@ import { FanFicFare, type FanFicFareUnavailable, type FetchResult } from "../fan
 import { describeOutcome } from "../fanficfare/describeOutcome.ts"
 import { actionFor, type FanFicFareOutcome } from "../fanficfare/outcome.ts"
 import type { StoryUrl } from "../stories/StoryUrl.ts"
+import { jailPrefix } from "./jails.ts"
 import type { StoryReport } from "./StoryReport.ts"
 
 // One story, start to end, inside a private work directory that is removed however the job ends:
@@ -14,13 +15,18 @@ import type { StoryReport } from "./StoryReport.ts"
 
 export type PipelineError = CalibreError | FanFicFareUnavailable
 
-const isRetryable = (outcome: FanFicFareOutcome) => {
+export interface RefreshOptions {
+  // Download every chapter again, as asked for with `add --force`. update_no_force still wins.
+  readonly force: boolean
+}
+
+const failure = (outcome: FanFicFareOutcome) => {
   const action = actionFor(outcome)
-  return action === "retry" || action === "site-failed" || action === "write"
+  return { retryable: action === "retry" || action === "site-failed" || action === "write", siteTrouble: action === "site-failed" }
 }
 
 export class Pipeline extends Context.Service<Pipeline, {
-  refresh(url: StoryUrl): Effect.Effect<StoryReport, PipelineError>
+  refresh(url: StoryUrl, options?: RefreshOptions): Effect.Effect<StoryReport, PipelineError>
 }>()("automated-fanfic/pipeline/Pipeline") {
   static readonly layer = Layer.effect(
     Pipeline,
@@ -33,11 +39,11 @@ export class Pipeline extends Context.Service<Pipeline, {
       const titleOf = (fetched: FetchResult) =>
         Option.match(fetched.metadata, { onNone: () => ({}), onSome: (meta) => ({ title: meta.title, chapters: meta.numChapters }) })
 
-      const update = Effect.fn("Pipeline.update")(function* (jail: string, url: StoryUrl, existing: LibraryBook) {
+      const update = Effect.fn("Pipeline.update")(function* (jail: string, url: StoryUrl, existing: LibraryBook, force: boolean) {
         // Calibre knows the story by the URL stored on the book, which may differ from the link given.
         const libraryUrl = existing.identifiers["url"] ?? url
         const epub = yield* calibre.exportEpub(existing.id, jail)
-        const fetched = yield* fanFicFare.fetch(jail, { _tag: "Update", epub, method: updateMethod })
+        const fetched = yield* fanFicFare.fetch(jail, { _tag: "Update", epub, method: force && updateMethod !== "update_no_force" ? "force" : updateMethod })
         const base = { url, bookId: existing.id, ...titleOf(fetched), detail: describeOutcome(fetched.outcome) }
         switch (fetched.outcome._tag) {
           case "Updated": {
@@ -49,33 +55,31 @@ export class Pipeline extends Context.Service<Pipeline, {
           case "SourceHasFewerChapters":
             return { ...base, result: "kept" } satisfies StoryReport
           default:
-            return { ...base, result: "failed", retryable: isRetryable(fetched.outcome) } satisfies StoryReport
+            return { ...base, result: "failed", ...failure(fetched.outcome) } satisfies StoryReport
         }
       })
 
-      const add = Effect.fn("Pipeline.add")(function* (jail: string, url: StoryUrl) {
+      const add = Effect.fn("Pipeline.add")(function* (jail: string, url: StoryUrl, force: boolean) {
         const fetched = yield* fanFicFare.fetch(jail, { _tag: "New", url })
         const base = { url, ...titleOf(fetched), detail: describeOutcome(fetched.outcome) }
         // FanFicFare.fetch only reports Written once the file exists and is new.
         if (fetched.outcome._tag !== "Written") {
-          return { ...base, result: "failed", retryable: isRetryable(fetched.outcome) } satisfies StoryReport
+          return { ...base, result: "failed", ...failure(fetched.outcome) } satisfies StoryReport
         }
         // The link as mailed may differ from FanFicFare's canonical one, which is what Calibre stores.
         const canonical = Option.match(fetched.metadata, { onNone: () => url, onSome: (meta) => meta.storyUrl })
         const known = canonical === url ? Option.none() : yield* calibre.findByUrl(canonical)
         // Calibre has it under the canonical URL: update that book from its own EPUB, so chapter
         // counts are compared and a longer copy is never replaced by this fresh download.
-        if (Option.isSome(known)) return yield* update(jail, url, known.value)
+        if (Option.isSome(known)) return yield* update(jail, url, known.value, force)
         const bookId = yield* calibre.addStory(canonical, fetched.epub, fanFicFare.version)
         return { ...base, bookId, result: "added" } satisfies StoryReport
       })
 
-      const refresh = Effect.fn("Pipeline.refresh")(function* (url: StoryUrl) {
-        const jail = yield* fs.makeTempDirectoryScoped({ prefix: "automated-fanfic-job-" }).pipe(
-          Effect.orDie
-        )
+      const refresh = Effect.fn("Pipeline.refresh")(function* (url: StoryUrl, options: RefreshOptions = { force: false }) {
+        const jail = yield* fs.makeTempDirectoryScoped({ prefix: jailPrefix(process.pid) }).pipe(Effect.orDie)
         const existing = yield* calibre.findByUrl(url)
-        return Option.isSome(existing) ? yield* update(jail, url, existing.value) : yield* add(jail, url)
+        return Option.isSome(existing) ? yield* update(jail, url, existing.value, options.force) : yield* add(jail, url, options.force)
       }, Effect.scoped)
 
       return Pipeline.of({ refresh })

@@ -12,6 +12,8 @@ export interface StoryReport {
   // For a failure: whether trying again later can help (site trouble, timeouts) or not (the
   // story is gone, a setting must change).
   readonly retryable?: boolean
+  // For a failure: the site itself is refusing or unreachable (rate limit, block, outage).
+  readonly siteTrouble?: boolean
 }
 
 export const isFailure = (report: StoryReport) => report.result === "failed"

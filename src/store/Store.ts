@@ -1,47 +1,34 @@
-import { Clock, Context, Effect, Layer, Result, Schema, Semaphore } from "effect"
+import { Clock, Context, Effect, Layer, Option, Result, Schema, Semaphore } from "effect"
 import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 import { DatabaseSync, type SQLInputValue } from "node:sqlite"
-import { type Job, type JobEvent, type JobRequest, JobState, mergeRequest, transition } from "../jobs/Job.ts"
+import { type Job, type JobEvent, type JobRequest, type JobState, mergeRequest, transition } from "../jobs/Job.ts"
+import { healthySite, type SiteState } from "../jobs/siteBreaker.ts"
 import { migrations } from "./migrations.ts"
+import { decodeDueSites, decodeJobs, decodeSites, decodeStories, decodeTime, type StoryFacts, type StoryRow } from "./rows.ts"
 
-// Everything that must survive a crash: stories, jobs, history events, mail receipts, in one
-// SQLite file (WAL, so `status` can read while the daemon writes).
+// Everything that must survive a crash: stories, jobs, history events, site breakers and mail
+// receipts, in one SQLite file (WAL, so `status` can read while the daemon writes).
 
 export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
   file: Schema.String,
   message: Schema.String
 }) {}
 
-const JobRow = Schema.Struct({
-  id: Schema.Int,
-  story_key: Schema.String,
-  url: Schema.String,
-  state: JobState,
-  attempts: Schema.Int,
-  force: Schema.Int,
-  origins: Schema.String,
-  next_attempt_at: Schema.NullOr(Schema.Number),
-  last_error: Schema.NullOr(Schema.String)
-})
-const decodeJobRows = Schema.decodeUnknownSync(Schema.Array(JobRow))
-const decodeOrigins = Schema.decodeUnknownSync(Schema.fromJsonString(Schema.Array(Schema.String)))
-
-const toJob = (row: typeof JobRow.Type): Job => ({
-  id: row.id,
-  storyKey: row.story_key,
-  url: row.url,
-  state: row.state,
-  attempts: row.attempts,
-  force: row.force !== 0,
-  origins: decodeOrigins(row.origins),
-  nextAttemptAt: row.next_attempt_at,
-  lastError: row.last_error
-})
-
 export interface RequestOutcome {
   readonly job: Job
   readonly merged: boolean
+}
+
+export interface Finished {
+  readonly job: Job
+  readonly siteBefore: SiteState
+  readonly siteAfter: SiteState
+}
+
+export interface DueSite {
+  readonly site: string
+  readonly due: number
 }
 
 const migrate = (db: DatabaseSync, file: string): void => {
@@ -53,10 +40,11 @@ const migrate = (db: DatabaseSync, file: string): void => {
       message: `the database has schema version ${version}, newer than this program knows (${migrations.length}); run a newer automated-fanfic or restore a backup`
     })
   }
-  migrations.slice(version).forEach((sql, index) => {
+  migrations.slice(version).forEach((migration, index) => {
     db.exec("BEGIN IMMEDIATE")
     try {
-      db.exec(sql)
+      if (typeof migration === "string") db.exec(migration)
+      else migration(db)
       db.exec(`PRAGMA user_version = ${version + index + 1}`)
       db.exec("COMMIT")
     } catch (error) {
@@ -78,12 +66,31 @@ const open = (file: string) =>
     catch: (error) => (error instanceof StoreError ? error : new StoreError({ file, message: `cannot open the job store: ${String(error)}` }))
   })
 
+// A job is due when it is queued, or waiting and its time has come, and its site is not paused.
+const dueJobs = `
+  FROM jobs j LEFT JOIN sites s ON s.site = j.site
+  WHERE (j.state = 'queued' OR (j.state = 'waiting' AND j.next_attempt_at <= $now))
+    AND (s.open_until IS NULL OR s.open_until <= $now)`
+
 export class Store extends Context.Service<Store, {
   readonly file: string
   request(request: JobRequest): Effect.Effect<RequestOutcome, StoreError>
   apply(jobId: number, event: JobEvent): Effect.Effect<Job, StoreError>
-  recoverRunning: Effect.Effect<number, StoreError>
+  // Starts the site's next due job, if another runner has not taken it already.
+  claim(site: string, owner: number): Effect.Effect<Option.Option<Job>, StoreError>
+  // Records how a run ended: the job's next state, what it learnt about the story and its site.
+  finish(jobId: number, event: JobEvent, story: StoryFacts, updateSite: (current: SiteState) => SiteState): Effect.Effect<Finished, StoreError>
+  // Jobs left running by a process that no longer exists go back to the queue.
+  recoverRunning(isAlive: (pid: number) => boolean): Effect.Effect<number, StoreError>
+  dueSites: Effect.Effect<ReadonlyArray<DueSite>, StoreError>
+  // The earliest moment after now at which a job outside `busySites` becomes due.
+  nextDueAt(busySites: ReadonlyArray<string>): Effect.Effect<Option.Option<number>, StoreError>
+  site(site: string): Effect.Effect<SiteState, StoreError>
+  sites: Effect.Effect<ReadonlyArray<SiteState>, StoreError>
+  stories: Effect.Effect<ReadonlyArray<StoryRow>, StoreError>
   jobs(states?: ReadonlyArray<JobState>): Effect.Effect<ReadonlyArray<Job>, StoreError>
+  // Changes whenever another connection commits: lets a daemon notice `add` from another process.
+  changeCounter: Effect.Effect<number, StoreError>
 }>()("automated-fanfic/store/Store") {
   static readonly layer = (file: string) => Layer.effect(
     Store,
@@ -92,6 +99,7 @@ export class Store extends Context.Service<Store, {
       // node:sqlite is synchronous; one transaction at a time keeps BEGIN/COMMIT pairs apart.
       const oneAtATime = yield* Semaphore.make(1)
       const fail = (message: string) => new StoreError({ file, message })
+      const asStoreError = (error: unknown) => (error instanceof StoreError ? error : fail(String(error)))
 
       const inTransaction = <A>(work: () => A) =>
         Effect.try({
@@ -106,15 +114,33 @@ export class Store extends Context.Service<Store, {
               throw error
             }
           },
-          catch: (error) => (error instanceof StoreError ? error : fail(String(error)))
+          catch: asStoreError
         }).pipe(oneAtATime.withPermits(1))
 
-      const select = (sql: string, ...params: Array<SQLInputValue>) => decodeJobRows(db.prepare(sql).all(...params)).map(toJob)
+      const read = <A>(work: () => A) => Effect.try({ try: work, catch: asStoreError })
+      const select = (sql: string, ...params: Array<SQLInputValue>) => decodeJobs(db.prepare(sql).all(...params))
+      const record = (now: number, job: Job, kind: string, detail: string) =>
+        db.prepare("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, ?, ?, ?, ?)").run(now, job.storyKey, job.id, kind, detail)
+
+      const siteNamed = (name: string) => decodeSites(db.prepare("SELECT * FROM sites WHERE site = ?").all(name))[0] ?? healthySite(name)
+
+      const step = (now: number, jobId: number, event: JobEvent) => {
+        const current = select("SELECT * FROM jobs WHERE id = ?", jobId)[0]
+        if (current === undefined) throw fail(`job ${jobId} does not exist`)
+        const next = transition(current, event)
+        if (Result.isFailure(next)) throw fail(next.failure.message)
+        const job = next.success
+        db.prepare("UPDATE jobs SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?")
+          .run(job.state, job.attempts, job.nextAttemptAt, job.lastError, now, jobId)
+        record(now, job, event._tag, job.lastError ?? "")
+        return job
+      }
 
       const request = Effect.fn("Store.request")(function* (incoming: JobRequest) {
         const now = yield* Clock.currentTimeMillis
         return yield* inTransaction(() => {
-          db.prepare("INSERT INTO stories (key, url, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO NOTHING").run(incoming.storyKey, incoming.url, now)
+          db.prepare("INSERT INTO stories (key, url, site, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO NOTHING")
+            .run(incoming.storyKey, incoming.url, incoming.site, now)
           const open = select("SELECT * FROM jobs WHERE story_key = ? AND state IN ('queued', 'running', 'waiting')", incoming.storyKey)[0]
           const merged = mergeRequest(open, incoming)
           if (open !== undefined) {
@@ -123,42 +149,90 @@ export class Store extends Context.Service<Store, {
             return { job: { ...merged, id: open.id }, merged: true }
           }
           const inserted = db.prepare(
-            "INSERT INTO jobs (story_key, url, state, attempts, force, origins, created_at, updated_at) VALUES (?, ?, 'queued', 0, ?, ?, ?, ?)"
-          ).run(incoming.storyKey, incoming.url, merged.force ? 1 : 0, JSON.stringify(merged.origins), now, now)
-          db.prepare("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, ?, ?, 'requested', ?)")
-            .run(now, incoming.storyKey, Number(inserted.lastInsertRowid), incoming.origin)
-          return { job: { ...merged, id: Number(inserted.lastInsertRowid) }, merged: false }
+            "INSERT INTO jobs (story_key, url, site, state, attempts, force, origins, created_at, updated_at) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?)"
+          ).run(incoming.storyKey, incoming.url, incoming.site, merged.force ? 1 : 0, JSON.stringify(merged.origins), now, now)
+          const job = { ...merged, id: Number(inserted.lastInsertRowid) }
+          record(now, job, "requested", incoming.origin)
+          return { job, merged: false }
         })
       })
 
       const apply = Effect.fn("Store.apply")(function* (jobId: number, event: JobEvent) {
         const now = yield* Clock.currentTimeMillis
+        return yield* inTransaction(() => step(now, jobId, event))
+      })
+
+      const claim = Effect.fn("Store.claim")(function* (site: string, owner: number) {
+        const now = yield* Clock.currentTimeMillis
         return yield* inTransaction(() => {
-          const current = select("SELECT * FROM jobs WHERE id = ?", jobId)[0]
-          if (current === undefined) throw fail(`job ${jobId} does not exist`)
-          const next = transition(current, event)
-          if (Result.isFailure(next)) throw fail(next.failure.message)
-          const job = next.success
-          db.prepare("UPDATE jobs SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?")
-            .run(job.state, job.attempts, job.nextAttemptAt, job.lastError, now, jobId)
-          db.prepare("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, ?, ?, ?, ?)")
-            .run(now, job.storyKey, jobId, event._tag, job.lastError ?? "")
-          return job
+          const next = decodeJobs(
+            db.prepare(`SELECT j.* ${dueJobs} AND j.site = $site ORDER BY j.state = 'waiting', j.next_attempt_at, j.id LIMIT 1`).all({ now, site })
+          )[0]
+          if (next === undefined) return Option.none<Job>()
+          const started = step(now, next.id, { _tag: "Started" })
+          db.prepare("UPDATE jobs SET owner_pid = ? WHERE id = ?").run(owner, next.id)
+          return Option.some(started)
         })
       })
 
-      const recoverRunning = inTransaction(() => Number(db.prepare("UPDATE jobs SET state = 'queued' WHERE state = 'running'").run().changes))
+      const finish = Effect.fn("Store.finish")(function* (jobId: number, event: JobEvent, story: StoryFacts, updateSite: (current: SiteState) => SiteState) {
+        const now = yield* Clock.currentTimeMillis
+        return yield* inTransaction(() => {
+          const job = step(now, jobId, event)
+          db.prepare("UPDATE jobs SET owner_pid = NULL WHERE id = ?").run(jobId)
+          db.prepare(
+            "UPDATE stories SET last_outcome = ?, title = COALESCE(?, title), chapters = COALESCE(?, chapters), book_id = COALESCE(?, book_id), updated_at = ? WHERE key = ?"
+          ).run(story.outcome, story.title ?? null, story.chapters ?? null, story.bookId ?? null, now, job.storyKey)
+          // Read and written in one transaction, so two runs on one site never lose a failure.
+          const siteBefore = siteNamed(job.site)
+          const site = updateSite(siteBefore)
+          db.prepare(
+            `INSERT INTO sites (site, failures, opens, open_until, last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT(site) DO UPDATE SET failures = excluded.failures, opens = excluded.opens, open_until = excluded.open_until,
+               last_error = excluded.last_error, updated_at = excluded.updated_at`
+          ).run(site.site, site.failures, site.opens, site.openUntil, site.lastError, now)
+          return { job, siteBefore, siteAfter: site }
+        })
+      })
+
+      const recoverRunning = (isAlive: (pid: number) => boolean) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          inTransaction(() => {
+            const orphans = db.prepare("SELECT id, owner_pid FROM jobs WHERE state = 'running'").all()
+              .filter((row) => typeof row["owner_pid"] !== "number" || !isAlive(row["owner_pid"]))
+            for (const row of orphans) step(now, Number(row["id"]), { _tag: "Recovered" })
+            return orphans.length
+          }))
+
+      const dueSites = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        read(() => decodeDueSites(db.prepare(`SELECT j.site AS site, COUNT(*) AS due ${dueJobs} GROUP BY j.site`).all({ now }))))
+
+      const nextDueAt = (busySites: ReadonlyArray<string>) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          read(() => {
+            const row = db.prepare(
+              `SELECT MIN(at) AS at FROM (
+                 SELECT MAX(COALESCE(j.next_attempt_at, 0), COALESCE(s.open_until, 0)) AS at
+                 FROM jobs j LEFT JOIN sites s ON s.site = j.site
+                 WHERE j.state IN ('queued', 'waiting') AND j.site NOT IN (SELECT value FROM json_each(?))
+               ) WHERE at > ?`
+            ).get(JSON.stringify(busySites), now)
+            return Option.fromNullishOr(decodeTime(row).at)
+          }))
+
+      const sites = read(() => decodeSites(db.prepare("SELECT * FROM sites ORDER BY site").all()))
+      const site = (name: string) => read(() => siteNamed(name))
+      const stories = read(() => decodeStories(db.prepare("SELECT key, url, site, book_id, title, chapters, last_outcome, updated_at FROM stories ORDER BY key").all()))
 
       const jobs = (states?: ReadonlyArray<JobState>) =>
-        Effect.try({
-          try: () =>
-            states === undefined
-              ? select("SELECT * FROM jobs ORDER BY id")
-              : select(`SELECT * FROM jobs WHERE state IN (${states.map(() => "?").join(", ")}) ORDER BY id`, ...states),
-          catch: (error) => fail(String(error))
-        })
+        read(() =>
+          states === undefined
+            ? select("SELECT * FROM jobs ORDER BY id")
+            : select(`SELECT * FROM jobs WHERE state IN (${states.map(() => "?").join(", ")}) ORDER BY id`, ...states))
 
-      return Store.of({ file, request, apply, recoverRunning, jobs })
+      const changeCounter = read(() => Number(db.prepare("PRAGMA data_version").get()?.["data_version"] ?? 0))
+
+      return Store.of({ file, request, apply, claim, finish, recoverRunning, dueSites, nextDueAt, site, sites, stories, jobs, changeCounter })
     })
   )
 }

@@ -106,12 +106,10 @@ describe("automated-fanfic command line", () => {
     expect(dash.stderr).toContain("starts with '-'")
   })
 
-  it("commands not built yet say so and exit non-zero", async () => {
-    for (const command of ["daemon"]) {
-      const run = await runCli([command])
-      expect(run.code).not.toBe(0)
-      expect(run.stderr).toContain(`\`${command}\` is not built yet`)
-    }
+  it("daemon without a library says which key to set, exit 2", async () => {
+    const run = await runCli(["daemon"], { env: { FFDL_DATA__DIR: join(scratch, "daemon-data") } })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("calibre.path")
   })
 
   it("add queues stories in the job store, merges repeats, and status lists them (also as JSON)", async () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Result, Schema } from "effect"
+import { Effect, Result, Schema } from "effect"
 import { type Job, type JobEvent, mergeRequest, transition } from "../../src/jobs/Job.ts"
 import { decide } from "../../src/jobs/decide.ts"
-import { groupBySite } from "../../src/jobs/runDueJobs.ts"
 import { defaultRetryPolicy, nextAttempt } from "../../src/jobs/retryPolicy.ts"
+import { fixedRandom } from "../support/random.ts"
 
 const queued: Job = {
-  id: 1, storyKey: "test1.com?sid=1", url: "http://test1.com?sid=1", state: "queued", attempts: 0,
+  id: 1, storyKey: "test1.com?sid=1", url: "http://test1.com?sid=1", site: "test1.com", state: "queued", attempts: 0,
   force: false, origins: ["manual"], nextAttemptAt: null, lastError: null
 }
 
@@ -16,7 +16,7 @@ describe("merging requests into the open job", () => {
   it.prop("any run of requests for one story leaves one job with every origin once and force OR-ed", [Schema.Array(Request)], ([requests]) => {
     let job: Job = queued
     for (const request of requests) {
-      job = { ...mergeRequest(job, { storyKey: job.storyKey, url: job.url, ...request }), id: job.id }
+      job = { ...mergeRequest(job, { storyKey: job.storyKey, url: job.url, site: job.site, ...request }), id: job.id }
     }
     expect(job.id).toBe(1)
     expect(job.state).toBe("queued")
@@ -26,7 +26,7 @@ describe("merging requests into the open job", () => {
 
   it("a request after the job finished starts a new one", () => {
     const done: Job = { ...queued, state: "done" }
-    const next = mergeRequest(done, { storyKey: done.storyKey, url: done.url, origin: "email:7/42", force: false })
+    const next = mergeRequest(done, { storyKey: done.storyKey, url: done.url, site: done.site, origin: "email:7/42", force: false })
     expect(next.id).toBeUndefined()
     expect(next).toMatchObject({ state: "queued", attempts: 0, origins: ["email:7/42"] })
   })
@@ -58,57 +58,70 @@ describe("job transitions", () => {
   })
 })
 
-describe("retry times", () => {
-  const policy = defaultRetryPolicy({ max_normal_retries: 11, hail_mary_enabled: true, hail_mary_wait_hours: 12 })
+const retry = (overrides: Partial<Parameters<typeof defaultRetryPolicy>[0]> = {}) =>
+  defaultRetryPolicy({ max_normal_retries: 11, hail_mary_enabled: true, hail_mary_wait_hours: 12, nothing_new_rechecks: 3, nothing_new_recheck_minutes: 10, ...overrides })
+
+describe("retry times (an Effect Schedule replayed from the stored attempt count)", () => {
+  const policy = retry()
   const minutes = (ms: number) => ms / 60_000
 
-  it("default policy without jitter: 1, 2, 4 … 60-minute cap, then the Hail-Mary at 12 h, then give up", () => {
-    const delays = Array.from({ length: 11 }, (_, index) => {
-      const decision = nextAttempt(policy, index + 1, 0, 0.5)
-      return decision._tag === "Retry" ? minutes(decision.at) : decision._tag
-    })
-    expect(delays).toEqual([1, 2, 4, 8, 16, 32, 60, 60, 60, 60, 60])
-    expect(nextAttempt(policy, 12, 1000, 0.5)).toEqual({ _tag: "HailMary", at: 1000 + 12 * 3_600_000 })
-    expect(nextAttempt(policy, 13, 1000, 0.5)).toEqual({ _tag: "GiveUp" })
-  })
+  it.effect("default policy without jitter: 1, 2, 4 … 60-minute cap, then the Hail-Mary at 12 h, then give up", () =>
+    Effect.gen(function* () {
+      const delays: Array<number | string> = []
+      for (let attempts = 1; attempts <= 11; attempts++) {
+        const decision = yield* nextAttempt(policy, attempts, 0)
+        delays.push(decision._tag === "Retry" ? minutes(decision.at) : decision._tag)
+      }
+      expect(delays).toEqual([1, 2, 4, 8, 16, 32, 60, 60, 60, 60, 60])
+      expect(yield* nextAttempt(policy, 12, 1000)).toEqual({ _tag: "HailMary", at: 1000 + 12 * 3_600_000 })
+      expect(yield* nextAttempt(policy, 13, 1000)).toEqual({ _tag: "GiveUp" })
+    }).pipe(fixedRandom(0.5)))
 
-  it("jitter stays within ±20 %", () => {
-    const low = nextAttempt(policy, 3, 0, 0)
-    const high = nextAttempt(policy, 3, 0, 0.999999)
-    expect(low._tag === "Retry" && minutes(low.at)).toBeCloseTo(3.2)
-    expect(high._tag === "Retry" && minutes(high.at)).toBeCloseTo(4.8)
-  })
+  it.effect("jitter stays within ±20 %", () =>
+    Effect.gen(function* () {
+      const low = yield* nextAttempt(policy, 3, 0).pipe(fixedRandom(0))
+      const high = yield* nextAttempt(policy, 3, 0).pipe(fixedRandom(0.999999))
+      expect(low._tag === "Retry" && minutes(low.at)).toBeCloseTo(3.2)
+      expect(high._tag === "Retry" && minutes(high.at)).toBeCloseTo(4.8)
+    }))
 
-  it("without the Hail-Mary the job fails after the normal retries", () => {
-    const noHailMary = defaultRetryPolicy({ max_normal_retries: 2, hail_mary_enabled: false, hail_mary_wait_hours: 12 })
-    expect(nextAttempt(noHailMary, 3, 0, 0.5)).toEqual({ _tag: "GiveUp" })
-  })
+  it.effect("without the Hail-Mary the job fails after the normal retries", () =>
+    Effect.gen(function* () {
+      const noHailMary = retry({ max_normal_retries: 2, hail_mary_enabled: false })
+      expect((yield* nextAttempt(noHailMary, 2, 0))._tag).toBe("Retry")
+      expect(yield* nextAttempt(noHailMary, 3, 0)).toEqual({ _tag: "GiveUp" })
+    }).pipe(fixedRandom(0.5)))
 })
 
 describe("decide", () => {
-  const policy = defaultRetryPolicy({ max_normal_retries: 2, hail_mary_enabled: true, hail_mary_wait_hours: 1 })
-  const running = (attempts: number): Job => ({ ...queued, state: "running", attempts })
+  const policy = retry({ max_normal_retries: 2, hail_mary_wait_hours: 1 })
+  const running = (attempts: number, origins: ReadonlyArray<string> = ["manual"]): Job => ({ ...queued, state: "running", attempts, origins })
   const failed = (retryable: boolean) => ({ url: queued.url, result: "failed" as const, detail: "HTTP 503", retryable })
 
-  it("success of any kind finishes the job", () => {
-    for (const result of ["added", "updated", "unchanged", "kept"] as const) {
-      expect(decide(running(1), { url: queued.url, result, detail: "" }, policy, 0, 0.5)).toEqual({ _tag: "Succeeded" })
-    }
-  })
+  it.effect("success of any kind finishes the job", () =>
+    Effect.gen(function* () {
+      for (const result of ["added", "updated", "unchanged", "kept"] as const) {
+        expect(yield* decide(running(1), { url: queued.url, result, detail: "" }, policy, 0)).toEqual({ _tag: "Succeeded" })
+      }
+    }))
 
-  it("a story-level failure fails at once, a site-level one is retried, then Hail-Mary, then fails", () => {
-    expect(decide(running(1), failed(false), policy, 0, 0.5)).toEqual({ _tag: "Failed", error: "HTTP 503" })
-    expect(decide(running(1), failed(true), policy, 0, 0.5)).toEqual({ _tag: "RetryAt", at: 60_000, error: "HTTP 503" })
-    expect(decide(running(2), failed(true), policy, 0, 0.5)).toEqual({ _tag: "RetryAt", at: 120_000, error: "HTTP 503" })
-    expect(decide(running(3), failed(true), policy, 0, 0.5)).toMatchObject({ _tag: "RetryAt", at: 3_600_000 })
-    expect(decide(running(4), failed(true), policy, 0, 0.5)).toEqual({ _tag: "Failed", error: "HTTP 503 (gave up after 4 tries)" })
-  })
-})
+  it.effect("a story-level failure fails at once, a site-level one is retried, then Hail-Mary, then fails", () =>
+    Effect.gen(function* () {
+      expect(yield* decide(running(1), failed(false), policy, 0)).toEqual({ _tag: "Failed", error: "HTTP 503" })
+      expect(yield* decide(running(1), failed(true), policy, 0)).toEqual({ _tag: "RetryAt", at: 60_000, error: "HTTP 503" })
+      expect(yield* decide(running(2), failed(true), policy, 0)).toEqual({ _tag: "RetryAt", at: 120_000, error: "HTTP 503" })
+      expect(yield* decide(running(3), failed(true), policy, 0)).toMatchObject({ _tag: "RetryAt", at: 3_600_000 })
+      expect(yield* decide(running(4), failed(true), policy, 0)).toEqual({ _tag: "Failed", error: "HTTP 503 (gave up after 4 tries)" })
+    }).pipe(fixedRandom(0.5)))
 
-describe("groupBySite", () => {
-  it("puts each site's jobs together, in order, www. or not", () => {
-    const job = (id: number, url: string): Job => ({ ...queued, id, url })
-    const groups = groupBySite([job(1, "http://test1.com?sid=1"), job(2, "http://test2.com?sid=1"), job(3, "http://www.test1.com?sid=2")])
-    expect(groups.map((group) => group.map((j) => j.id))).toEqual([[1, 3], [2]])
-  })
+  it.effect("nothing new after an email is checked again a bounded number of times; after a manual request it is done", () =>
+    Effect.gen(function* () {
+      const unchanged = { url: queued.url, result: "unchanged" as const, detail: "already has 5 chapters" }
+      const email = ["email:7/42"]
+      for (const attempts of [1, 2, 3]) {
+        expect(yield* decide(running(attempts, email), unchanged, policy, 1000)).toMatchObject({ _tag: "RetryAt", at: 1000 + 10 * 60_000 })
+      }
+      expect(yield* decide(running(4, email), unchanged, policy, 1000)).toEqual({ _tag: "Succeeded" })
+      expect(yield* decide(running(1), unchanged, policy, 1000)).toEqual({ _tag: "Succeeded" })
+    }))
 })

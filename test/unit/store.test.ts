@@ -1,13 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
-import { mkdtempSync } from "node:fs"
+import { Clock, Effect, Option } from "effect"
+import { mkdirSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
+import { healthySite } from "../../src/jobs/siteBreaker.ts"
+import { migrations } from "../../src/store/migrations.ts"
 import { Store } from "../../src/store/Store.ts"
 
 const freshFile = () => join(mkdtempSync(join(tmpdir(), "automated-fanfic-store-")), "data", "automated-fanfic.db")
-const request = (origin: string, force = false) => ({ storyKey: "test1.com?sid=1", url: "http://test1.com?sid=1", origin, force })
+const request = (origin: string, force = false, sid = 1, site = "test1.com") =>
+  ({ storyKey: `${site}?sid=${sid}`, url: `http://${site}?sid=${sid}`, site, origin, force })
 
 const withStore = <A, E>(file: string, use: (store: Store["Service"]) => Effect.Effect<A, E>) =>
   Effect.gen(function* () {
@@ -20,7 +23,7 @@ describe("Store", () => {
       const file = freshFile()
       yield* withStore(file, (store) => store.jobs())
       const version = new DatabaseSync(file).prepare("PRAGMA user_version").get()
-      expect(version?.["user_version"]).toBe(1)
+      expect(version?.["user_version"]).toBe(migrations.length)
     }))
 
   it.effect("a second request for the same story merges into the open job", () =>
@@ -50,11 +53,11 @@ describe("Store", () => {
       yield* withStore(file, (store) => store.apply(job.id, { _tag: "Started" }))
       const other = yield* withStore(file, (store) =>
         Effect.gen(function* () {
-          const waiting = yield* store.request({ ...request("manual"), storyKey: "test1.com?sid=2", url: "http://test1.com?sid=2" })
+          const waiting = yield* store.request(request("manual", false, 2))
           yield* store.apply(waiting.job.id, { _tag: "Started" })
           return yield* store.apply(waiting.job.id, { _tag: "RetryAt", at: 123_456, error: "HTTP 503" })
         }))
-      const [recovered, jobs] = yield* withStore(file, (store) => Effect.all([store.recoverRunning, store.jobs()]))
+      const [recovered, jobs] = yield* withStore(file, (store) => Effect.all([store.recoverRunning(() => false), store.jobs()]))
       expect(recovered).toBe(1)
       expect(jobs).toEqual([
         expect.objectContaining({ id: job.id, state: "queued", attempts: 1 }),
@@ -77,6 +80,59 @@ describe("Store", () => {
       yield* withStore(file, (store) => store.jobs())
       new DatabaseSync(file).exec("PRAGMA user_version = 99")
       const error = yield* Effect.flip(withStore(file, (store) => store.jobs()))
-      expect(error.message).toContain("schema version 99, newer than this program knows (1)")
+      expect(error.message).toContain(`schema version 99, newer than this program knows (${migrations.length})`)
+    }))
+
+  it.effect("a job claimed by a live process stays running at another's start-up; a dead owner's goes back", () =>
+    withStore(freshFile(), (store) =>
+      Effect.gen(function* () {
+        yield* store.request(request("manual"))
+        const claimed = yield* store.claim("test1.com", 4242)
+        expect(Option.getOrThrow(claimed).state).toBe("running")
+        expect(Option.isNone(yield* store.claim("test1.com", 4243))).toBe(true)
+        expect(yield* store.recoverRunning((pid) => pid === 4242)).toBe(0)
+        expect(yield* store.recoverRunning(() => false)).toBe(1)
+      })))
+
+  it.effect("due work per site leaves out paused sites, and the next wake-up is the earliest retry or breaker end", () =>
+    withStore(freshFile(), (store) =>
+      Effect.gen(function* () {
+        const now = yield* Clock.currentTimeMillis
+        yield* store.request(request("manual", false, 1, "a.com"))
+        yield* store.request(request("manual", false, 2, "a.com"))
+        yield* store.request(request("manual", false, 1, "b.com"))
+        const b = Option.getOrThrow(yield* store.claim("b.com", process.pid))
+        const { siteAfter } = yield* store.finish(b.id, { _tag: "RetryAt", at: now + 60_000, error: "HTTP 429" }, { outcome: "failed" },
+          (site) => ({ ...site, failures: 2, opens: 1, openUntil: now + 300_000, lastError: "HTTP 429" }))
+        expect(siteAfter).toMatchObject({ site: "b.com", openUntil: now + 300_000 })
+        expect(yield* store.dueSites).toEqual([{ site: "a.com", due: 2 }])
+        expect(Option.getOrThrow(yield* store.nextDueAt([]))).toBe(now + 300_000)
+        expect(yield* store.sites).toEqual([{ site: "b.com", failures: 2, opens: 1, openUntil: now + 300_000, lastError: "HTTP 429" }])
+        expect(yield* store.site("c.com")).toEqual(healthySite("c.com"))
+      })))
+
+  it.effect("a run's end records the story's title, chapters and book", () =>
+    withStore(freshFile(), (store) =>
+      Effect.gen(function* () {
+        yield* store.request(request("manual"))
+        const job = Option.getOrThrow(yield* store.claim("test1.com", process.pid))
+        yield* store.finish(job.id, { _tag: "Succeeded" }, { outcome: "added", title: "Story", chapters: 5, bookId: 3 }, (site) => site)
+        expect(yield* store.stories).toEqual([expect.objectContaining({ key: job.storyKey, site: "test1.com", title: "Story", chapters: 5, book_id: 3, last_outcome: "added" })])
+      })))
+
+  it.effect("a store from the first version is migrated, its jobs given their site", () =>
+    Effect.gen(function* () {
+      const file = freshFile()
+      mkdirSync(dirname(file), { recursive: true })
+      const old = new DatabaseSync(file)
+      const first = migrations[0]
+      if (typeof first !== "string") throw new Error("the first migration is SQL")
+      old.exec(first)
+      old.exec("PRAGMA user_version = 1")
+      old.exec(`INSERT INTO stories (key, url, updated_at) VALUES ('test3.com?sid=9', 'http://www.test3.com?sid=9', 0);
+        INSERT INTO jobs (story_key, url, state, origins, created_at, updated_at) VALUES ('test3.com?sid=9', 'http://www.test3.com?sid=9', 'queued', '["manual"]', 0, 0)`)
+      old.close()
+      const jobs = yield* withStore(file, (store) => store.jobs())
+      expect(jobs).toEqual([expect.objectContaining({ site: "test3.com", state: "queued" })])
     }))
 })

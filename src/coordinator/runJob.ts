@@ -1,0 +1,47 @@
+import { Clock, Effect } from "effect"
+import { decide, siteVerdict } from "../jobs/decide.ts"
+import type { Job, JobEvent } from "../jobs/Job.ts"
+import { afterRun, isHealthy } from "../jobs/siteBreaker.ts"
+import { Pipeline, type PipelineError } from "../pipeline/Pipeline.ts"
+import type { StoryReport } from "../pipeline/StoryReport.ts"
+import { Store } from "../store/Store.ts"
+import { parseStoryUrl } from "../stories/StoryUrl.ts"
+import type { SchedulingPolicy } from "./policy.ts"
+
+// One claimed job, from the Pipeline to its recorded end: the job's next state, the story's
+// facts and the site's breaker, written together.
+
+// A busy library or a failed calibredb call is the job's failure, to be retried; a missing
+// library or FanFicFare is not the job's fault and stops the run.
+const asReport = (url: string) => (error: PipelineError): Effect.Effect<StoryReport, PipelineError> =>
+  error._tag === "CalibreBusy" || error._tag === "CalibreFailed"
+    ? Effect.succeed({ url, result: "failed", detail: error.message, retryable: true })
+    : Effect.fail(error)
+
+const withNextTry = (report: StoryReport, event: JobEvent): StoryReport =>
+  event._tag === "RetryAt" ? { ...report, detail: `${report.detail}; next try at ${new Date(event.at).toISOString()}` } : report
+
+export const runJob = Effect.fn("runJob")(function* (job: Job, policy: SchedulingPolicy) {
+  const store = yield* Store
+  const pipeline = yield* Pipeline
+  const url = parseStoryUrl(job.url)
+  if (typeof url !== "string") {
+    const report: StoryReport = { url: job.url, result: "failed", detail: url.message }
+    yield* store.finish(job.id, { _tag: "Failed", error: url.message }, { outcome: "failed" }, (site) => site)
+    return report
+  }
+  yield* Effect.logInfo(`refreshing ${url}`)
+  // Never a full re-download while the site is struggling.
+  const force = job.force && isHealthy(yield* store.site(job.site))
+  const report = yield* pipeline.refresh(url, { force }).pipe(Effect.catch(asReport(job.url)))
+  const now = yield* Clock.currentTimeMillis
+  const event = yield* decide(job, report, policy.retry, now)
+  const facts = { outcome: report.result, title: report.title, chapters: report.chapters, bookId: report.bookId }
+  const { siteBefore, siteAfter } = yield* store.finish(job.id, event, facts, (site) =>
+    afterRun(policy.breaker, site, siteVerdict(report), now, report.detail))
+  if (siteAfter.openUntil !== null && siteAfter.openUntil !== siteBefore.openUntil) {
+    yield* Effect.logWarning(`${job.site} is refusing or unreachable; its jobs wait until ${new Date(siteAfter.openUntil).toISOString()}`)
+  }
+  yield* Effect.logInfo(`${report.result}: ${report.detail}`)
+  return withNextTry(report, event)
+}, (effect, job) => Effect.annotateLogs(effect, { job: job.id, story: job.storyKey, site: job.site }))
