@@ -1,4 +1,4 @@
-import { Clock, Context, Deferred, Duration, Effect, FiberMap, FileSystem, Layer, Option, Queue } from "effect"
+import { Clock, Context, Deferred, Duration, Effect, FiberMap, Layer, Option, Queue } from "effect"
 import { AppConfig } from "../config/AppConfig.ts"
 import type { Job } from "../jobs/Job.ts"
 import { removeStaleJails } from "../pipeline/jails.ts"
@@ -39,7 +39,6 @@ export class Coordinator extends Context.Service<Coordinator, {
 const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
   const store = yield* Store
   const pipeline = yield* Pipeline
-  const fs = yield* FileSystem.FileSystem
   const services = Context.make(Store, store).pipe(Context.add(Pipeline, pipeline))
   const wakeups = yield* Queue.sliding<void>(1)
   const wake = Queue.offer(wakeups, undefined).pipe(Effect.asVoid)
@@ -47,7 +46,9 @@ const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
   const recover = Effect.gen(function* () {
     const recovered = yield* store.recoverRunning(isAlive)
     if (recovered > 0) yield* Effect.logInfo(`${recovered} job(s) interrupted earlier are queued again`)
-    const removed = yield* removeStaleJails(isAlive).pipe(Effect.provideService(FileSystem.FileSystem, fs), Effect.orElseSucceed(() => 0))
+    const removed = yield* removeStaleJails(isAlive).pipe(
+      Effect.catch((error) => Effect.as(Effect.logWarning(error.message), 0))
+    )
     if (removed > 0) yield* Effect.logInfo(`removed ${removed} work folder(s) left by a killed run`)
   })
 
@@ -91,12 +92,15 @@ const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
       const dispatch = Effect.gen(function* () {
         const inUse = [...busySlots.values()].reduce((sum, slots) => sum + slots.size, 0)
         if (inUse >= policy.maxWorkers) return 0
+        // A site not seen yet is assumed typical, so it neither jumps the queue nor starves.
+        const known = [...meanRunMs.values()]
+        const typicalRunMs = known.length === 0 ? 1 : known.reduce((sum, ms) => sum + ms, 0) / known.length
         const loads: Array<SiteLoad> = (yield* store.dueSites).map(({ site, due }) => ({
           site,
           due,
           running: busySlots.get(site)?.size ?? 0,
           limit: concurrencyOf(policy, site),
-          meanRunMs: meanRunMs.get(site) ?? 1
+          meanRunMs: meanRunMs.get(site) ?? typicalRunMs
         }))
         let started = 0
         for (const site of pickSlots(loads, policy.maxWorkers - inUse)) {
