@@ -1,10 +1,10 @@
-import { Console, Effect } from "effect"
+import { Clock, Console, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import type { Job } from "../jobs/Job.ts"
 import { Store } from "../store/Store.ts"
 import { siteOf, storyKeyOf } from "../stories/storyKey.ts"
 import { globalOptions, parseUrls } from "./root.ts"
 import { storeLayer } from "./runtime.ts"
+import { statusJson, statusText } from "./statusView.ts"
 
 // `add` and `status` work on the Store alone, so they work whether or not the daemon runs.
 
@@ -27,12 +27,6 @@ export const add = Command.make(
   })
 ).pipe(Command.withDescription("Queue stories for the next `once` or the daemon"))
 
-const when = (millis: number | null) => (millis === null ? "-" : new Date(millis).toISOString().replace(/\.\d+Z$/, "Z"))
-
-const jobLine = (job: Job) =>
-  `${String(job.id).padStart(5)}  ${job.state.padEnd(8)} ${String(job.attempts).padStart(3)}  ${when(job.nextAttemptAt).padEnd(20)}  ${job.url}` +
-  (job.lastError === null ? "" : `  (${job.lastError})`)
-
 export const status = Command.make(
   "status",
   { json: Flag.Boolean("json").pipe(Flag.withDescription("print JSON on stdout"), Flag.withDefault(false)) },
@@ -40,12 +34,9 @@ export const status = Command.make(
     const options = yield* globalOptions
     yield* Effect.gen(function* () {
       const store = yield* Store
-      const jobs = yield* store.jobs()
-      if (json) return yield* Console.log(JSON.stringify({ store: store.file, jobs }, null, 2))
-      yield* Console.log(`job store: ${store.file}`)
-      if (jobs.length === 0) return yield* Console.log("no jobs yet: `automated-fanfic add URL` queues one")
-      yield* Console.log("  job  state    try  next attempt          story")
-      for (const job of jobs) yield* Console.log(jobLine(job))
+      const data = { file: store.file, now: yield* Clock.currentTimeMillis, jobs: yield* store.jobs(), stories: yield* store.stories, sites: yield* store.sites }
+      if (json) return yield* Console.log(JSON.stringify(statusJson(data), null, 2))
+      for (const line of statusText(data)) yield* Console.log(line)
     }).pipe(Effect.provide(storeLayer(options)))
   })
-).pipe(Command.withDescription("Show the queued, waiting and finished jobs"))
+).pipe(Command.withDescription("Show each site's state, the stories, and the queued, waiting and finished jobs"))

@@ -123,10 +123,20 @@ describe("automated-fanfic command line", () => {
     const text = await runCli(["status"], { env })
     expect(text.code).toBe(0)
     expect(text.stdout).toMatch(/ {4}1 {2}queued +0 {2}- +http:\/\/test1\.com\?sid=1/)
+    expect(text.stdout).toMatch(/^ {2}archiveofourown\.org +ok$/m)
+    expect(text.stdout).toContain("stories (2):\n  archiveofourown.org/works/123  not run yet")
     const json = JSON.parse((await runCli(["status", "--json"], { env })).stdout)
     expect(json.jobs).toEqual([
       expect.objectContaining({ id: 1, state: "queued", force: false, origins: ["manual"] }),
       expect.objectContaining({ id: 2, state: "queued", force: true })
+    ])
+    expect(json.sites).toEqual([
+      expect.objectContaining({ site: "archiveofourown.org", paused: false, state: "ok" }),
+      expect.objectContaining({ site: "test1.com", paused: false, state: "ok" })
+    ])
+    expect(json.stories).toEqual([
+      expect.objectContaining({ key: "archiveofourown.org/works/123", site: "archiveofourown.org", lastOutcome: null }),
+      expect.objectContaining({ key: "test1.com?sid=1", url: "http://test1.com?sid=1" })
     ])
   })
 
