@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process"
+import { execFile, execFileSync, spawn } from "node:child_process"
 import { join } from "node:path"
 import { repoRoot } from "./paths.ts"
 
@@ -30,3 +30,44 @@ export const runCli = (args: ReadonlyArray<string>, options: { env?: Record<stri
 // A developer's own FFDL_ variables must not leak into the tests.
 const withoutFfdl = (env: NodeJS.ProcessEnv) =>
   Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("FFDL_") && key !== "AUTOMATED_FANFIC_CONFIG"))
+
+// Starts the program without waiting, for tests that kill it part-way.
+export const startCli = (args: ReadonlyArray<string>, options: { env?: Record<string, string> } = {}) =>
+  spawn(join(repoRoot, "bin", "automated-fanfic"), [...args], {
+    cwd: repoRoot,
+    env: { ...withoutFfdl(process.env), ...options.env },
+    stdio: "ignore"
+  })
+
+// SIGKILL for a process and everything it started, as a power cut or `docker kill` would do.
+// The tree is collected first: once the parent dies its children belong to init.
+export const killTree = (pid: number) => {
+  const rows = execFileSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" }).trim().split("\n")
+    .map((line) => line.trim().split(/\s+/).map(Number))
+  const tree = new Set([pid])
+  let grew = true
+  while (grew) {
+    grew = false
+    for (const [child, parent] of rows) {
+      if (child !== undefined && parent !== undefined && tree.has(parent) && !tree.has(child)) {
+        tree.add(child)
+        grew = true
+      }
+    }
+  }
+  for (const member of tree) {
+    try {
+      process.kill(member, "SIGKILL")
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+export const waitUntil = async (condition: () => boolean, what: string, timeoutMs = 120_000) => {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
