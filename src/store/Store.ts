@@ -1,7 +1,7 @@
 import { Clock, Context, Effect, Layer, Option, Result, Schema, Semaphore } from "effect"
 import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
-import { DatabaseSync, type SQLInputValue } from "node:sqlite"
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite"
 import { type Job, type JobEvent, type JobRequest, type JobState, mergeRequest, transition } from "../jobs/Job.ts"
 import { healthySite, type SiteState } from "../jobs/siteBreaker.ts"
 import { migrations } from "./migrations.ts"
@@ -59,7 +59,8 @@ const open = (file: string) =>
     try: () => {
       mkdirSync(dirname(file), { recursive: true })
       const db = new DatabaseSync(file)
-      db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON")
+      // synchronous=NORMAL in WAL mode: a killed process loses nothing committed; only a power cut may lose the last few commits.
+      db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON")
       migrate(db, file)
       return db
     },
@@ -98,6 +99,15 @@ export class Store extends Context.Service<Store, {
       const db = yield* Effect.acquireRelease(open(file), (db) => Effect.sync(() => db.close()))
       // node:sqlite is synchronous; one transaction at a time keeps BEGIN/COMMIT pairs apart.
       const oneAtATime = yield* Semaphore.make(1)
+      // Parsing SQL costs more than running these small statements, so each is prepared once.
+      const prepared = new Map<string, StatementSync>()
+      const statement = (sql: string) => {
+        const cached = prepared.get(sql)
+        if (cached !== undefined) return cached
+        const created = db.prepare(sql)
+        prepared.set(sql, created)
+        return created
+      }
       const fail = (message: string) => new StoreError({ file, message })
       const asStoreError = (error: unknown) => (error instanceof StoreError ? error : fail(String(error)))
 
@@ -118,11 +128,11 @@ export class Store extends Context.Service<Store, {
         }).pipe(oneAtATime.withPermits(1))
 
       const read = <A>(work: () => A) => Effect.try({ try: work, catch: asStoreError })
-      const select = (sql: string, ...params: Array<SQLInputValue>) => decodeJobs(db.prepare(sql).all(...params))
+      const select = (sql: string, ...params: Array<SQLInputValue>) => decodeJobs(statement(sql).all(...params))
       const record = (now: number, job: Job, kind: string, detail: string) =>
-        db.prepare("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, ?, ?, ?, ?)").run(now, job.storyKey, job.id, kind, detail)
+        statement("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, ?, ?, ?, ?)").run(now, job.storyKey, job.id, kind, detail)
 
-      const siteNamed = (name: string) => decodeSites(db.prepare("SELECT * FROM sites WHERE site = ?").all(name))[0] ?? healthySite(name)
+      const siteNamed = (name: string) => decodeSites(statement("SELECT * FROM sites WHERE site = ?").all(name))[0] ?? healthySite(name)
 
       const step = (now: number, jobId: number, event: JobEvent) => {
         const current = select("SELECT * FROM jobs WHERE id = ?", jobId)[0]
@@ -130,7 +140,7 @@ export class Store extends Context.Service<Store, {
         const next = transition(current, event)
         if (Result.isFailure(next)) throw fail(next.failure.message)
         const job = next.success
-        db.prepare("UPDATE jobs SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?")
+        statement("UPDATE jobs SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?")
           .run(job.state, job.attempts, job.nextAttemptAt, job.lastError, now, jobId)
         record(now, job, event._tag, job.lastError ?? "")
         return job
@@ -139,16 +149,16 @@ export class Store extends Context.Service<Store, {
       const request = Effect.fn("Store.request")(function* (incoming: JobRequest) {
         const now = yield* Clock.currentTimeMillis
         return yield* inTransaction(() => {
-          db.prepare("INSERT INTO stories (key, url, site, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO NOTHING")
+          statement("INSERT INTO stories (key, url, site, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO NOTHING")
             .run(incoming.storyKey, incoming.url, incoming.site, now)
           const open = select("SELECT * FROM jobs WHERE story_key = ? AND state IN ('queued', 'running', 'waiting')", incoming.storyKey)[0]
           const merged = mergeRequest(open, incoming)
           if (open !== undefined) {
-            db.prepare("UPDATE jobs SET force = ?, origins = ?, updated_at = ? WHERE id = ?")
+            statement("UPDATE jobs SET force = ?, origins = ?, updated_at = ? WHERE id = ?")
               .run(merged.force ? 1 : 0, JSON.stringify(merged.origins), now, open.id)
             return { job: { ...merged, id: open.id }, merged: true }
           }
-          const inserted = db.prepare(
+          const inserted = statement(
             "INSERT INTO jobs (story_key, url, site, state, attempts, force, origins, created_at, updated_at) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?)"
           ).run(incoming.storyKey, incoming.url, incoming.site, merged.force ? 1 : 0, JSON.stringify(merged.origins), now, now)
           const job = { ...merged, id: Number(inserted.lastInsertRowid) }
@@ -166,11 +176,11 @@ export class Store extends Context.Service<Store, {
         const now = yield* Clock.currentTimeMillis
         return yield* inTransaction(() => {
           const next = decodeJobs(
-            db.prepare(`SELECT j.* ${dueJobs} AND j.site = $site ORDER BY j.state = 'waiting', j.next_attempt_at, j.id LIMIT 1`).all({ now, site })
+            statement(`SELECT j.* ${dueJobs} AND j.site = $site ORDER BY j.state = 'waiting', j.next_attempt_at, j.id LIMIT 1`).all({ now, site })
           )[0]
           if (next === undefined) return Option.none<Job>()
           const started = step(now, next.id, { _tag: "Started" })
-          db.prepare("UPDATE jobs SET owner_pid = ? WHERE id = ?").run(owner, next.id)
+          statement("UPDATE jobs SET owner_pid = ? WHERE id = ?").run(owner, next.id)
           return Option.some(started)
         })
       })
@@ -179,14 +189,14 @@ export class Store extends Context.Service<Store, {
         const now = yield* Clock.currentTimeMillis
         return yield* inTransaction(() => {
           const job = step(now, jobId, event)
-          db.prepare("UPDATE jobs SET owner_pid = NULL WHERE id = ?").run(jobId)
-          db.prepare(
+          statement("UPDATE jobs SET owner_pid = NULL WHERE id = ?").run(jobId)
+          statement(
             "UPDATE stories SET last_outcome = ?, title = COALESCE(?, title), chapters = COALESCE(?, chapters), book_id = COALESCE(?, book_id), updated_at = ? WHERE key = ?"
           ).run(story.outcome, story.title ?? null, story.chapters ?? null, story.bookId ?? null, now, job.storyKey)
           // Read and written in one transaction, so two runs on one site never lose a failure.
           const siteBefore = siteNamed(job.site)
           const site = updateSite(siteBefore)
-          db.prepare(
+          statement(
             `INSERT INTO sites (site, failures, opens, open_until, last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?)
              ON CONFLICT(site) DO UPDATE SET failures = excluded.failures, opens = excluded.opens, open_until = excluded.open_until,
                last_error = excluded.last_error, updated_at = excluded.updated_at`
@@ -198,19 +208,19 @@ export class Store extends Context.Service<Store, {
       const recoverRunning = (isAlive: (pid: number) => boolean) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
           inTransaction(() => {
-            const orphans = db.prepare("SELECT id, owner_pid FROM jobs WHERE state = 'running'").all()
+            const orphans = statement("SELECT id, owner_pid FROM jobs WHERE state = 'running'").all()
               .filter((row) => typeof row["owner_pid"] !== "number" || !isAlive(row["owner_pid"]))
             for (const row of orphans) step(now, Number(row["id"]), { _tag: "Recovered" })
             return orphans.length
           }))
 
       const dueSites = Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        read(() => decodeDueSites(db.prepare(`SELECT j.site AS site, COUNT(*) AS due ${dueJobs} GROUP BY j.site`).all({ now }))))
+        read(() => decodeDueSites(statement(`SELECT j.site AS site, COUNT(*) AS due ${dueJobs} GROUP BY j.site`).all({ now }))))
 
       const nextDueAt = (busySites: ReadonlyArray<string>) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
           read(() => {
-            const row = db.prepare(
+            const row = statement(
               `SELECT MIN(at) AS at FROM (
                  SELECT MAX(COALESCE(j.next_attempt_at, 0), COALESCE(s.open_until, 0)) AS at
                  FROM jobs j LEFT JOIN sites s ON s.site = j.site
@@ -220,9 +230,9 @@ export class Store extends Context.Service<Store, {
             return Option.fromNullishOr(decodeTime(row).at)
           }))
 
-      const sites = read(() => decodeSites(db.prepare("SELECT * FROM sites ORDER BY site").all()))
+      const sites = read(() => decodeSites(statement("SELECT * FROM sites ORDER BY site").all()))
       const site = (name: string) => read(() => siteNamed(name))
-      const stories = read(() => decodeStories(db.prepare("SELECT key, url, site, book_id, title, chapters, last_outcome, updated_at FROM stories ORDER BY key").all()))
+      const stories = read(() => decodeStories(statement("SELECT key, url, site, book_id, title, chapters, last_outcome, updated_at FROM stories ORDER BY key").all()))
 
       const jobs = (states?: ReadonlyArray<JobState>) =>
         read(() =>
@@ -230,7 +240,7 @@ export class Store extends Context.Service<Store, {
             ? select("SELECT * FROM jobs ORDER BY id")
             : select(`SELECT * FROM jobs WHERE state IN (${states.map(() => "?").join(", ")}) ORDER BY id`, ...states))
 
-      const changeCounter = read(() => Number(db.prepare("PRAGMA data_version").get()?.["data_version"] ?? 0))
+      const changeCounter = read(() => Number(statement("PRAGMA data_version").get()?.["data_version"] ?? 0))
 
       return Store.of({ file, request, apply, claim, finish, recoverRunning, dueSites, nextDueAt, site, sites, stories, jobs, changeCounter })
     })

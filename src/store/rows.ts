@@ -19,8 +19,10 @@ const JobRow = Schema.Struct({
 })
 const decodeOrigins = Schema.decodeUnknownSync(Schema.fromJsonString(Schema.Array(Schema.String)))
 
+const decodeJobRows = Schema.decodeUnknownSync(Schema.Array(JobRow))
+
 export const decodeJobs = (rows: unknown): ReadonlyArray<Job> =>
-  Schema.decodeUnknownSync(Schema.Array(JobRow))(rows).map((row) => ({
+  decodeJobRows(rows).map((row) => ({
     id: row.id,
     storyKey: row.story_key,
     url: row.url,
@@ -41,8 +43,10 @@ const SiteRow = Schema.Struct({
   last_error: Schema.NullOr(Schema.String)
 })
 
+const decodeSiteRows = Schema.decodeUnknownSync(Schema.Array(SiteRow))
+
 export const decodeSites = (rows: unknown): ReadonlyArray<SiteState> =>
-  Schema.decodeUnknownSync(Schema.Array(SiteRow))(rows).map((row) => ({
+  decodeSiteRows(rows).map((row) => ({
     site: row.site,
     failures: row.failures,
     opens: row.opens,
