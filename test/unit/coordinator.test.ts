@@ -145,6 +145,19 @@ describe("Coordinator scheduling", () => {
       expect(Math.max(...runs.map((run) => run.end))).toBe(50_000)
     }))
 
+  it.effect("a site allowed two downloads at a time in [sites.concurrency] gets two, never three", () =>
+    Effect.gen(function* () {
+      const runs: Array<Run> = []
+      const urls = [1, 2, 3, 4].map((sid) => `http://a.com?sid=${sid}`)
+      yield* Effect.gen(function* () {
+        yield* add(...urls)
+        const fiber = yield* Effect.forkChild((yield* Coordinator).drain)
+        yield* advance(Duration.minutes(1))
+        yield* Fiber.join(fiber)
+      }).pipe(Effect.provide(services(storeFile(), scripted(runs, (url) => Effect.succeed(added(url))), policy({ maxWorkers: 4, siteConcurrency: { "a.com": 2 } }))))
+      expect(runs.map((run) => [run.start, run.end])).toEqual([[0, 10_000], [0, 10_000], [10_000, 20_000], [10_000, 20_000]])
+    }))
+
   it.effect("a site that keeps refusing is paused while the others go on, and status can tell", () =>
     Effect.gen(function* () {
       const runs: Array<Run> = []

@@ -1,0 +1,53 @@
+import { beforeAll, describe, expect, it } from "@effect/vitest"
+import { type ChildProcess } from "node:child_process"
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { runCli, startCli, waitUntil } from "../support/cli.ts"
+import { listLibrary, requireRealComponents } from "../support/components.ts"
+import { processesMentioning } from "../support/fanficfare.ts"
+
+// The daemon with the real FanFicFare and calibredb: it picks up what `add` queues from another
+// process, and SIGTERM stops it cleanly, putting a job it was running back in the queue.
+
+const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-daemon-"))
+const library = join(scratch, "library")
+const jails = join(scratch, "tmp")
+const slowIni = join(scratch, "slow.ini")
+const env = { FFDL_DATA__DIR: join(scratch, "data"), FFDL_CALIBRE__PATH: library, FFDL_CALIBRE__PERSONAL_INI: slowIni, TMPDIR: jails }
+
+const jobsNow = async (): Promise<ReadonlyArray<{ url: string; state: string }>> =>
+  JSON.parse((await runCli(["status", "--json"], { env })).stdout).jobs
+
+const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+
+beforeAll(async () => {
+  requireRealComponents()
+  mkdirSync(jails, { recursive: true })
+  // test4.com?sid=N has N chapters; with a sleep per chapter a download takes long enough to stop it half-way.
+  writeFileSync(slowIni, "[test4.com]\nslow_down_sleep_time:1\n")
+  expect((await runCli(["once", "--url", "http://test1.com?sid=50", "--library", library, "--create-library"], { env })).code).toBe(0)
+})
+
+describe("daemon", () => {
+  it("runs a job added from another terminal, and SIGTERM mid-download stops it cleanly with the job queued again", async () => {
+    const daemon = startCli(["daemon"], { env })
+    const exited = exitOf(daemon)
+    expect((await runCli(["add", "http://test1.com?sid=51"], { env })).code).toBe(0)
+    let states: ReadonlyArray<{ url: string; state: string }> = []
+    for (let tries = 0; tries < 60 && !states.some((job) => job.state === "done"); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      states = await jobsNow()
+    }
+    expect(states).toEqual([expect.objectContaining({ url: "http://test1.com?sid=51", state: "done" })])
+    expect(listLibrary(library).map((book) => book.identifiers["url"]).sort()).toEqual(["http://test1.com?sid=50", "http://test1.com?sid=51"])
+
+    expect((await runCli(["add", "http://test4.com?sid=40"], { env })).code).toBe(0)
+    await waitUntil(() => processesMentioning("test4.com?sid=40").length > 0, "FanFicFare downloads the slow story", 30_000)
+    daemon.kill("SIGTERM")
+    await exited
+    expect(processesMentioning("test4.com?sid=40")).toEqual([])
+    expect(readdirSync(jails).filter((name) => name.startsWith("automated-fanfic-job-"))).toEqual([])
+    expect(await jobsNow()).toContainEqual(expect.objectContaining({ url: "http://test4.com?sid=40", state: "queued" }))
+  })
+})
