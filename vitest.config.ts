@@ -7,6 +7,8 @@ export default defineConfig({
     projects: [
       // CLI tests in here start the real program, about 1.5 s a run.
       { test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 60_000 } },
+      // Real FanFicFare, Dovecot and HTTP servers, but never calibredb: these files may run side by side.
+      { test: { name: "components", include: ["test/components/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 60_000 } },
       {
         test: {
           name: "integration",

@@ -9,8 +9,9 @@ import { StoriesFailed, UsageError } from "./CliErrors.ts"
 import { missingForMail, renderEffectiveConfig } from "./renderConfig.ts"
 import { add, status } from "./jobCommands.ts"
 import { globalOptions, parseUrls, root } from "./root.ts"
-import { configLayer, coordinatorLayer, fanFicFareLayer, loggingLayer, storyLayer } from "./runtime.ts"
+import { configLayer, fanFicFareLayer, intakeLayer, loggingLayer, storyLayer } from "./runtime.ts"
 import { Coordinator } from "../coordinator/Coordinator.ts"
+import { ImapSource } from "../mail/ImapSource.ts"
 
 const checkConfig = Command.make("check-config", {}, () =>
   Effect.gen(function* () {
@@ -49,9 +50,17 @@ const refreshAll = (urls: ReadonlyArray<StoryUrl>, json: boolean) =>
     yield* finish(reports, json)
   })
 
-// Without --url: every job in the store that is due (from `add`; the mailbox check comes later).
+const checkMailOnce = Effect.gen(function* () {
+  const source = yield* ImapSource
+  if (!source.configured) return yield* Effect.logInfo("no [email] server configured: the mailbox is not checked")
+  const summary = yield* source.checkOnce
+  yield* Effect.logInfo(`mailbox checked: ${summary.messages} new message(s), ${summary.queued} new job(s)`)
+})
+
+// Without --url: check the mailbox once, then run every due job in the store.
 const runQueue = (json: boolean) =>
   Effect.gen(function* () {
+    yield* checkMailOnce
     const reports = yield* (yield* Coordinator).drain
     if (!json) for (const report of reports) yield* Console.log(reportLine(report))
     yield* finish(reports, json)
@@ -85,25 +94,31 @@ const once = Command.make(
     })
     const services = storyLayer(options, { createLibrary }, withLibrary)
     if (url.length === 0) {
-      return yield* runQueue(json).pipe(Effect.provide(coordinatorLayer(services)), Effect.provide(loggingLayer(options)))
+      return yield* runQueue(json).pipe(Effect.provide(intakeLayer(services)), Effect.provide(loggingLayer(options)))
     }
     const urls = yield* parseUrls(url)
     yield* refreshAll(urls, json).pipe(Effect.provide(services), Effect.provide(loggingLayer(options)))
   })
-).pipe(Command.withDescription("Run a single pass: refresh the given stories, or every due job in the store, and exit (mailbox checking comes later)"))
+).pipe(Command.withDescription("Run a single pass and exit: refresh the given stories, or check the mailbox once and run every due job"))
 
-// Runs jobs as they become due (from `add` in any terminal) until stopped. Mail intake comes later.
+// Watches the mailbox and runs jobs as they become due (from mail, or `add` in any terminal) until stopped.
 const daemon = Command.make("daemon", {}, () =>
   Effect.gen(function* () {
     const options = yield* globalOptions
-    const services = coordinatorLayer(storyLayer(options, { createLibrary: false }))
+    const services = intakeLayer(storyLayer(options, { createLibrary: false }))
     yield* Effect.gen(function* () {
       const coordinator = yield* Coordinator
+      const source = yield* ImapSource
       yield* Effect.logInfo("running jobs as they become due; stop with Ctrl-C or SIGTERM")
-      return yield* coordinator.run
+      if (!source.configured) {
+        yield* Effect.logWarning("no [email] server configured: only jobs from `add` run")
+        return yield* coordinator.run
+      }
+      // Either failing for good stops both.
+      return yield* Effect.all([coordinator.run, source.run(coordinator.wake)], { concurrency: "unbounded" })
     }).pipe(Effect.provide(services), Effect.provide(loggingLayer(options)))
   })
-).pipe(Command.withDescription("Run queued jobs as they become due, until stopped (mailbox watching comes later)"))
+).pipe(Command.withDescription("Watch the mailbox and run jobs as they become due, until stopped"))
 
 export const cli = root.pipe(
   Command.withSubcommands([

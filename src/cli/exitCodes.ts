@@ -4,8 +4,11 @@ import { Cause, Exit, Option } from "effect"
 // failure), 2 usage or configuration error, 3 a component the run needs is unreachable.
 export const ExitCode = { ok: 0, storiesFailed: 1, usage: 2, unreachable: 3 } as const
 
-const usageErrors = new Set(["ConfigError", "InvalidStoryUrl", "UsageError"])
-const unreachableErrors = new Set(["LibraryNotFound", "CalibreBusy", "CalibreUnavailable", "FanFicFareUnavailable", "StoreError"])
+const usageErrors = new Set(["ConfigError", "InvalidStoryUrl", "UsageError", "MailNotConfigured"])
+const unreachableErrors = new Set([
+  "LibraryNotFound", "CalibreBusy", "CalibreUnavailable", "FanFicFareUnavailable", "StoreError", "SitesUnavailable",
+  "MailLoginRefused", "MailboxMissing", "MailTlsFailed", "MailUnreachable"
+])
 const cliParseErrors = new Set([
   "UnrecognizedOption", "DuplicateOption", "MissingOption", "MissingArgument",
   "UnexpectedArgument", "InvalidValue", "UnknownSubcommand", "ValidationError"

@@ -1,9 +1,10 @@
 import { Clock, Console, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { Store } from "../store/Store.ts"
-import { siteOf, storyKeyOf } from "../stories/storyKey.ts"
+import { Sites } from "../sites/Sites.ts"
+import { InvalidStoryUrl } from "../stories/StoryUrl.ts"
 import { globalOptions, parseUrls } from "./root.ts"
-import { storeLayer } from "./runtime.ts"
+import { storeAndSitesLayer, storeLayer } from "./runtime.ts"
 import { statusJson, statusText } from "./statusView.ts"
 
 // `add` and `status` work on the Store alone, so they work whether or not the daemon runs.
@@ -19,11 +20,23 @@ export const add = Command.make(
     const stories = yield* parseUrls(urls)
     yield* Effect.gen(function* () {
       const store = yield* Store
-      for (const url of stories) {
-        const { job, merged } = yield* store.request({ storyKey: storyKeyOf(url), url, site: siteOf(url), origin: "manual", force })
-        yield* Console.log(merged ? `already queued: ${url} is job ${job.id}` : `queued job ${job.id}: ${url}`)
+      const verdicts = yield* (yield* Sites).identify(stories)
+      // Every link is checked before any is queued, so a typo queues nothing.
+      const refs = yield* Effect.forEach(stories, (url, index) => {
+        const verdict = verdicts[index]
+        if (verdict?._tag === "Story") return Effect.succeed(verdict.story)
+        return Effect.fail(new InvalidStoryUrl({
+          input: url,
+          reason: verdict?._tag === "NeedsLookup"
+            ? "it names a chapter, not the story; give the story's own link"
+            : "no FanFicFare site recognises it as a story link"
+        }))
+      })
+      for (const story of refs) {
+        const { job, merged } = yield* store.request({ storyKey: story.key, url: story.url, site: story.site, origin: "manual", force })
+        yield* Console.log(merged ? `already queued: ${story.url} is job ${job.id}` : `queued job ${job.id}: ${story.url} (${story.key})`)
       }
-    }).pipe(Effect.provide(storeLayer(options)))
+    }).pipe(Effect.provide(storeAndSitesLayer(options)))
   })
 ).pipe(Command.withDescription("Queue stories for the next `once` or the daemon"))
 

@@ -7,6 +7,8 @@ import { FanFicFare } from "../fanficfare/FanFicFare.ts"
 import { Pipeline } from "../pipeline/Pipeline.ts"
 import { Coordinator } from "../coordinator/Coordinator.ts"
 import { Store } from "../store/Store.ts"
+import { Sites } from "../sites/Sites.ts"
+import { ImapSource } from "../mail/ImapSource.ts"
 import { dataDirectory, storeFile } from "../config/dataDir.ts"
 
 // Turns the parsed command line into Layers. This is the only place that picks implementations.
@@ -43,6 +45,10 @@ export const storeFromConfig = Layer.unwrap(
 // `add` and `status` need the Store and nothing else.
 export const storeLayer = (options: GlobalOptions) => storeFromConfig.pipe(Layer.provide(configLayer(options)))
 
+// `add` also reads each link's site and story id.
+export const storeAndSitesLayer = (options: GlobalOptions) =>
+  Layer.mergeAll(storeFromConfig, Sites.layer).pipe(Layer.provide(configLayer(options)), Layer.provide(NodeServices.layer))
+
 export const fanFicFareLayer = (options: GlobalOptions) =>
   FanFicFare.layer.pipe(Layer.provide(configLayer(options)), Layer.provide(NodeServices.layer))
 
@@ -56,3 +62,7 @@ export const storyLayer = (options: GlobalOptions, library: { readonly createLib
 // The Coordinator over the story services, with the Store from the same configuration.
 export const coordinatorLayer = <E, R>(services: Layer.Layer<Pipeline | AppConfig | NodeServices.NodeServices, E, R>) =>
   Coordinator.layer.pipe(Layer.provideMerge(storeFromConfig), Layer.provideMerge(services))
+
+// The mailbox reader beside the Coordinator, sharing its Store and configuration.
+export const intakeLayer = <E, R>(services: Layer.Layer<Pipeline | AppConfig | NodeServices.NodeServices, E, R>) =>
+  ImapSource.layer.pipe(Layer.provideMerge(Sites.layer), Layer.provideMerge(coordinatorLayer(services)))

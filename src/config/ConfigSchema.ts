@@ -29,6 +29,14 @@ export type UpdateMethod = typeof UpdateMethod.Type
 export const MetadataPreservationMode = Schema.Literals(["remove_add", "preserve_metadata", "add_format"])
 export type MetadataPreservationMode = typeof MetadataPreservationMode.Type
 
+export const MailSecurity = Schema.Literals(["tls", "starttls", "plain"])
+export type MailSecurity = typeof MailSecurity.Type
+
+// When a handled message gets \Seen: once its stories are safely queued, once every one of them
+// succeeded, or never.
+export const MarkRead = Schema.Literals(["on_queue", "on_success", "never"])
+export type MarkRead = typeof MarkRead.Type
+
 export const EmailSection = Schema.Struct({
   email: withDefault(Schema.Trim, ""),
   password: withDefault(Secret, ""),
@@ -36,6 +44,16 @@ export const EmailSection = Schema.Struct({
   mailbox: withDefault(Schema.String, "INBOX"),
   sleep_time: withDefault(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1))), 60),
   disabled_sites: withDefault(TrimmedList(Schema.String), []),
+  // AutomatedFanfic only speaks implicit TLS on 993; the rest is this tool's own.
+  security: withDefault(MailSecurity, "tls"),
+  // Empty: 993 for tls, 143 for starttls and plain.
+  port: Schema.optionalKey(Bounded(Schema.Int, 1, 65535)),
+  // A PEM certificate to trust besides the system's (a self-signed server, a private CA).
+  tls_ca_file: withDefault(Schema.Trim, ""),
+  // OAuth2 (XOAUTH2) instead of the password: a token, or a command printing a fresh one.
+  access_token: withDefault(Secret, ""),
+  access_token_command: withDefault(Schema.Trim, ""),
+  mark_read: withDefault(MarkRead, "on_queue"),
   // Legacy: folded into disabled_sites by the loader before decoding; kept so old files load.
   ffnet_disable: Schema.optionalKey(Schema.Boolean)
 })
@@ -93,6 +111,9 @@ export const WebSection = Schema.Struct({
 export const FanFicFareSection = Schema.Struct({
   // Empty means the project's own virtualenv, then `fanficfare` on PATH.
   path: withDefault(Schema.Trim, ""),
+  // The Python that imports FanFicFare, for reading story links. Empty: the one next to the
+  // fanficfare program, else the one its first line names.
+  python: withDefault(Schema.Trim, ""),
   // Real sites sleep 4–12 s per request, so a long story needs many minutes.
   timeout_seconds: withDefault(Bounded(Schema.Number, 10, 86_400), 3600)
 })

@@ -10,6 +10,8 @@ export interface CommandRequest {
   readonly args: ReadonlyArray<string>
   readonly cwd?: string
   readonly env?: Readonly<Record<string, string>>
+  // Text written to the child's standard input, which is then closed.
+  readonly input?: string
   readonly timeout: Duration.Input
 }
 
@@ -48,7 +50,7 @@ export const runCommand = Effect.fn("runCommand")(function* (request: CommandReq
         ...(request.cwd === undefined ? {} : { cwd: request.cwd }),
         ...(request.env === undefined ? {} : { env: request.env }),
         extendEnv: true,
-        stdin: "ignore",
+        stdin: request.input === undefined ? "ignore" : Stream.make(new TextEncoder().encode(request.input)),
         forceKillAfter: "3 seconds"
       })
     )

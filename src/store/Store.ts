@@ -1,19 +1,15 @@
-import { Clock, Context, Effect, Layer, Option, Result, Schema, Semaphore } from "effect"
-import { mkdirSync } from "node:fs"
-import { dirname } from "node:path"
-import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite"
+import { Clock, Context, Effect, Layer, Option, Result } from "effect"
+import type { SQLInputValue } from "node:sqlite"
 import { type Job, type JobEvent, type JobRequest, type JobState, mergeRequest, transition } from "../jobs/Job.ts"
 import { healthySite, type SiteState } from "../jobs/siteBreaker.ts"
-import { migrations } from "./migrations.ts"
+import { makeAccess, openDatabase, StoreError } from "./database.ts"
+import { makeMailReceipts, type MailRecord, type MailRecorded } from "./mailReceipts.ts"
 import { decodeDueSites, decodeJobs, decodeSites, decodeStories, decodeTime, type StoryFacts, type StoryRow } from "./rows.ts"
 
 // Everything that must survive a crash: stories, jobs, history events, site breakers and mail
 // receipts, in one SQLite file (WAL, so `status` can read while the daemon writes).
 
-export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
-  file: Schema.String,
-  message: Schema.String
-}) {}
+export { StoreError }
 
 export interface RequestOutcome {
   readonly job: Job
@@ -30,42 +26,6 @@ export interface DueSite {
   readonly site: string
   readonly due: number
 }
-
-const migrate = (db: DatabaseSync, file: string): void => {
-  const row = db.prepare("PRAGMA user_version").get()
-  const version = typeof row?.["user_version"] === "number" ? row["user_version"] : 0
-  if (version > migrations.length) {
-    throw new StoreError({
-      file,
-      message: `the database has schema version ${version}, newer than this program knows (${migrations.length}); run a newer automated-fanfic or restore a backup`
-    })
-  }
-  migrations.slice(version).forEach((migration, index) => {
-    db.exec("BEGIN IMMEDIATE")
-    try {
-      if (typeof migration === "string") db.exec(migration)
-      else migration(db)
-      db.exec(`PRAGMA user_version = ${version + index + 1}`)
-      db.exec("COMMIT")
-    } catch (error) {
-      db.exec("ROLLBACK")
-      throw error
-    }
-  })
-}
-
-const open = (file: string) =>
-  Effect.try({
-    try: () => {
-      mkdirSync(dirname(file), { recursive: true })
-      const db = new DatabaseSync(file)
-      // synchronous=NORMAL in WAL mode: a killed process loses nothing committed; only a power cut may lose the last few commits.
-      db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON")
-      migrate(db, file)
-      return db
-    },
-    catch: (error) => (error instanceof StoreError ? error : new StoreError({ file, message: `cannot open the job store: ${String(error)}` }))
-  })
 
 // A job is due when it is queued, or waiting and its time has come, and its site is not paused.
 const dueJobs = `
@@ -92,42 +52,18 @@ export class Store extends Context.Service<Store, {
   jobs(states?: ReadonlyArray<JobState>): Effect.Effect<ReadonlyArray<Job>, StoreError>
   // Changes whenever another connection commits: lets a daemon notice `add` from another process.
   changeCounter: Effect.Effect<number, StoreError>
+  // Which of these messages were handled before.
+  handledUids(mailbox: string, uidValidity: number, uids: ReadonlyArray<number>): Effect.Effect<ReadonlySet<number>, StoreError>
+  // A message's jobs and its receipt, in one transaction.
+  recordMail(mail: MailRecord): Effect.Effect<MailRecorded, StoreError>
+  uidsToFlag(mailbox: string, uidValidity: number): Effect.Effect<ReadonlyArray<number>, StoreError>
+  markFlagged(mailbox: string, uidValidity: number, uids: ReadonlyArray<number>): Effect.Effect<void, StoreError>
 }>()("automated-fanfic/store/Store") {
   static readonly layer = (file: string) => Layer.effect(
     Store,
     Effect.gen(function* () {
-      const db = yield* Effect.acquireRelease(open(file), (db) => Effect.sync(() => db.close()))
-      // node:sqlite is synchronous; one transaction at a time keeps BEGIN/COMMIT pairs apart.
-      const oneAtATime = yield* Semaphore.make(1)
-      // Parsing SQL costs more than running these small statements, so each is prepared once.
-      const prepared = new Map<string, StatementSync>()
-      const statement = (sql: string) => {
-        const cached = prepared.get(sql)
-        if (cached !== undefined) return cached
-        const created = db.prepare(sql)
-        prepared.set(sql, created)
-        return created
-      }
-      const fail = (message: string) => new StoreError({ file, message })
-      const asStoreError = (error: unknown) => (error instanceof StoreError ? error : fail(String(error)))
-
-      const inTransaction = <A>(work: () => A) =>
-        Effect.try({
-          try: () => {
-            db.exec("BEGIN IMMEDIATE")
-            try {
-              const result = work()
-              db.exec("COMMIT")
-              return result
-            } catch (error) {
-              db.exec("ROLLBACK")
-              throw error
-            }
-          },
-          catch: asStoreError
-        }).pipe(oneAtATime.withPermits(1))
-
-      const read = <A>(work: () => A) => Effect.try({ try: work, catch: asStoreError })
+      const db = yield* openDatabase(file)
+      const { statement, inTransaction, read, fail } = yield* makeAccess(db, file)
       const select = (sql: string, ...params: Array<SQLInputValue>) => decodeJobs(statement(sql).all(...params))
       const record = (now: number, job: Job, kind: string, detail: string) =>
         statement("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, ?, ?, ?, ?)").run(now, job.storyKey, job.id, kind, detail)
@@ -146,25 +82,27 @@ export class Store extends Context.Service<Store, {
         return job
       }
 
+      const requestWithin = (now: number, incoming: JobRequest): RequestOutcome => {
+        statement("INSERT INTO stories (key, url, site, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO NOTHING")
+          .run(incoming.storyKey, incoming.url, incoming.site, now)
+        const open = select("SELECT * FROM jobs WHERE story_key = ? AND state IN ('queued', 'running', 'waiting')", incoming.storyKey)[0]
+        const merged = mergeRequest(open, incoming)
+        if (open !== undefined) {
+          statement("UPDATE jobs SET force = ?, origins = ?, updated_at = ? WHERE id = ?")
+            .run(merged.force ? 1 : 0, JSON.stringify(merged.origins), now, open.id)
+          return { job: { ...merged, id: open.id }, merged: true }
+        }
+        const inserted = statement(
+          "INSERT INTO jobs (story_key, url, site, state, attempts, force, origins, created_at, updated_at) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?)"
+        ).run(incoming.storyKey, incoming.url, incoming.site, merged.force ? 1 : 0, JSON.stringify(merged.origins), now, now)
+        const job = { ...merged, id: Number(inserted.lastInsertRowid) }
+        record(now, job, "requested", incoming.origin)
+        return { job, merged: false }
+      }
+
       const request = Effect.fn("Store.request")(function* (incoming: JobRequest) {
         const now = yield* Clock.currentTimeMillis
-        return yield* inTransaction(() => {
-          statement("INSERT INTO stories (key, url, site, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO NOTHING")
-            .run(incoming.storyKey, incoming.url, incoming.site, now)
-          const open = select("SELECT * FROM jobs WHERE story_key = ? AND state IN ('queued', 'running', 'waiting')", incoming.storyKey)[0]
-          const merged = mergeRequest(open, incoming)
-          if (open !== undefined) {
-            statement("UPDATE jobs SET force = ?, origins = ?, updated_at = ? WHERE id = ?")
-              .run(merged.force ? 1 : 0, JSON.stringify(merged.origins), now, open.id)
-            return { job: { ...merged, id: open.id }, merged: true }
-          }
-          const inserted = statement(
-            "INSERT INTO jobs (story_key, url, site, state, attempts, force, origins, created_at, updated_at) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?)"
-          ).run(incoming.storyKey, incoming.url, incoming.site, merged.force ? 1 : 0, JSON.stringify(merged.origins), now, now)
-          const job = { ...merged, id: Number(inserted.lastInsertRowid) }
-          record(now, job, "requested", incoming.origin)
-          return { job, merged: false }
-        })
+        return yield* inTransaction(() => requestWithin(now, incoming))
       })
 
       const apply = Effect.fn("Store.apply")(function* (jobId: number, event: JobEvent) {
@@ -242,7 +180,10 @@ export class Store extends Context.Service<Store, {
 
       const changeCounter = read(() => Number(statement("PRAGMA data_version").get()?.["data_version"] ?? 0))
 
-      return Store.of({ file, request, apply, claim, finish, recoverRunning, dueSites, nextDueAt, site, sites, stories, jobs, changeCounter })
+      return Store.of({
+        file, request, apply, claim, finish, recoverRunning, dueSites, nextDueAt, site, sites, stories, jobs, changeCounter,
+        ...makeMailReceipts({ statement, inTransaction, read, fail }, requestWithin)
+      })
     })
   )
 }

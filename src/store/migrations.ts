@@ -1,11 +1,15 @@
 import type { DatabaseSync } from "node:sqlite"
-import { siteOf } from "../stories/storyKey.ts"
+import { classifyKnownLink } from "../sites/knownSites.ts"
+import { siteIdOfHost } from "../sites/siteId.ts"
 
 // The Store's schema, one entry per version; PRAGMA user_version records how many have run.
 // Append only: a shipped migration is never edited. An entry is SQL, or code where SQL cannot
 // compute a value.
 
 export type Migration = string | ((db: DatabaseSync) => void)
+
+// Version 2's notion of a site, kept as it shipped: the host without "www.".
+const hostSite = (url: string): string => new URL(url).host.toLowerCase().replace(/^www\./, "")
 
 const siteColumns = (db: DatabaseSync) => {
   db.exec(`
@@ -23,9 +27,56 @@ const siteColumns = (db: DatabaseSync) => {
       updated_at INTEGER NOT NULL
     );
   `)
-  const siteFor = (url: unknown) => (typeof url === "string" && URL.canParse(url) ? siteOf(url) : "")
+  const siteFor = (url: unknown) => (typeof url === "string" && URL.canParse(url) ? hostSite(url) : "")
   for (const row of db.prepare("SELECT id, url FROM jobs").all()) db.prepare("UPDATE jobs SET site = ? WHERE id = ?").run(siteFor(row["url"]), Number(row["id"]))
   for (const row of db.prepare("SELECT key, url FROM stories").all()) db.prepare("UPDATE stories SET site = ? WHERE key = ?").run(siteFor(row["url"]), String(row["key"]))
+}
+
+// Version 3: sites named as AutomatedFanfic names them (disabled_sites), stories keyed site:id
+// where our own rules know the link, and mail receipts per mailbox with the jobs they asked for.
+const siteIdsAndMail = (db: DatabaseSync) => {
+  // Story keys change below while jobs point at them; the check runs at COMMIT instead.
+  db.exec("PRAGMA defer_foreign_keys = ON")
+  db.exec(`
+    DROP TABLE mail_receipts;
+    CREATE TABLE mail_receipts (
+      mailbox TEXT NOT NULL,
+      uidvalidity INTEGER NOT NULL,
+      uid INTEGER NOT NULL,
+      message_id TEXT,
+      subject TEXT,
+      received_at INTEGER NOT NULL,
+      -- When to set \\Seen: on_queue, on_success, never, or none (no story links in it).
+      flag_when TEXT NOT NULL,
+      flagged_at INTEGER,
+      PRIMARY KEY (mailbox, uidvalidity, uid)
+    );
+    CREATE TABLE mail_receipt_jobs (
+      mailbox TEXT NOT NULL,
+      uidvalidity INTEGER NOT NULL,
+      uid INTEGER NOT NULL,
+      job_id INTEGER NOT NULL REFERENCES jobs(id),
+      PRIMARY KEY (mailbox, uidvalidity, uid, job_id)
+    );
+    CREATE INDEX mail_receipts_unflagged ON mail_receipts(mailbox, uidvalidity) WHERE flagged_at IS NULL;
+  `)
+  const host = (url: unknown) => (typeof url === "string" && URL.canParse(url) ? new URL(url).hostname : "")
+  for (const row of db.prepare("SELECT id, url FROM jobs").all()) db.prepare("UPDATE jobs SET site = ? WHERE id = ?").run(siteIdOfHost(host(row["url"])), Number(row["id"]))
+  for (const row of db.prepare("SELECT key, url FROM stories").all()) {
+    const url = String(row["url"])
+    const verdict = URL.canParse(url) ? classifyKnownLink(new URL(url)) : undefined
+    const key = verdict?._tag === "Story" ? verdict.story.key : String(row["key"])
+    const taken = key !== row["key"] && db.prepare("SELECT 1 FROM stories WHERE key = ?").get(key) !== undefined
+    const newKey = taken ? String(row["key"]) : key
+    db.prepare("UPDATE stories SET site = ?, key = ? WHERE key = ?").run(siteIdOfHost(host(url)), newKey, String(row["key"]))
+    db.prepare("UPDATE jobs SET story_key = ? WHERE story_key = ?").run(newKey, String(row["key"]))
+    db.prepare("UPDATE events SET story_key = ? WHERE story_key = ?").run(newKey, String(row["key"]))
+  }
+  for (const row of db.prepare("SELECT site FROM sites").all()) {
+    const site = String(row["site"])
+    db.prepare("UPDATE OR IGNORE sites SET site = ? WHERE site = ?").run(siteIdOfHost(site), site)
+  }
+  db.exec("DELETE FROM sites WHERE site LIKE '%.%'")
 }
 
 export const migrations: ReadonlyArray<Migration> = [
@@ -70,5 +121,6 @@ export const migrations: ReadonlyArray<Migration> = [
     PRIMARY KEY (uidvalidity, uid)
   );
   `,
-  siteColumns
+  siteColumns,
+  siteIdsAndMail
 ]

@@ -43,7 +43,7 @@ describe("a site answering 429", () => {
 
     const run = await runCli(["once", "--library", library, "--create-library"], { env })
     expect(run.code).toBe(1)
-    expect(run.stderr).toContain("test2.com is refusing or unreachable; its jobs wait until")
+    expect(run.stderr).toContain("test2 is refusing or unreachable; its jobs wait until")
 
     const status = JSON.parse((await runCli(["status", "--json"], { env })).stdout)
     const byUrl = new Map(status.jobs.map((job: { url: string }) => [job.url, job]))
@@ -54,12 +54,12 @@ describe("a site answering 429", () => {
       expect.objectContaining({ state: "waiting", attempts: 1, lastError: expect.stringContaining("429") }),
       expect.objectContaining({ state: "queued", attempts: 0 })
     ])
-    expect(status.sites).toContainEqual(expect.objectContaining({ site: "test2.com", paused: true, failures: 2 }))
-    expect(status.sites).toContainEqual(expect.objectContaining({ site: "test1.com", paused: false, state: "ok" }))
+    expect(status.sites).toContainEqual(expect.objectContaining({ site: "test2", paused: true, failures: 2 }))
+    expect(status.sites).toContainEqual(expect.objectContaining({ site: "test1", paused: false, state: "ok" }))
     expect(listLibrary(library).map((book) => book.identifiers["url"]).sort()).toEqual([...others].sort())
 
     const text = (await runCli(["status"], { env })).stdout
-    expect(text).toMatch(/test2\.com +paused until \S+ after 2 failures in a row/)
+    expect(text).toMatch(/test2 +paused until \S+ after 2 failures in a row/)
 
     // While paused, another pass leaves the site alone.
     const seen = requests

@@ -116,27 +116,31 @@ describe("automated-fanfic command line", () => {
     const env = { FFDL_DATA__DIR: join(scratch, "data") }
     const first = await runCli(["add", "http://test1.com?sid=1", "https://archiveofourown.org/works/123"], { env })
     expect(first.code).toBe(0)
-    expect(first.stdout).toContain("queued job 1: http://test1.com?sid=1")
-    expect(first.stdout).toContain("queued job 2: https://archiveofourown.org/works/123")
-    const again = await runCli(["add", "--force", "https://www.archiveofourown.org/works/123/"], { env })
-    expect(again.stdout).toContain("already queued: https://www.archiveofourown.org/works/123/ is job 2")
+    expect(first.stdout).toContain("queued job 1: http://test1.com?sid=1 (test1:1)")
+    expect(first.stdout).toContain("queued job 2: https://archiveofourown.org/works/123 (archiveofourown:123)")
+    // Another link to the same work, a chapter in a collection, is the same story.
+    const again = await runCli(["add", "--force", "https://www.archiveofourown.org/collections/x/works/123/chapters/9"], { env })
+    expect(again.stdout).toContain("already queued: https://archiveofourown.org/works/123 is job 2")
+    const wrong = await runCli(["add", "https://archiveofourown.org/works/5", "https://www.example.com/news/1"], { env })
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr).toContain("https://www.example.com/news/1\" is not a story URL: no FanFicFare site recognises it")
     const text = await runCli(["status"], { env })
     expect(text.code).toBe(0)
     expect(text.stdout).toMatch(/ {4}1 {2}queued +0 {2}- +http:\/\/test1\.com\?sid=1/)
-    expect(text.stdout).toMatch(/^ {2}archiveofourown\.org +ok$/m)
-    expect(text.stdout).toContain("stories (2):\n  archiveofourown.org/works/123  not run yet")
+    expect(text.stdout).toMatch(/^ {2}archiveofourown +ok$/m)
+    expect(text.stdout).toContain("stories (2):\n  archiveofourown:123  not run yet")
     const json = JSON.parse((await runCli(["status", "--json"], { env })).stdout)
     expect(json.jobs).toEqual([
       expect.objectContaining({ id: 1, state: "queued", force: false, origins: ["manual"] }),
       expect.objectContaining({ id: 2, state: "queued", force: true })
     ])
     expect(json.sites).toEqual([
-      expect.objectContaining({ site: "archiveofourown.org", paused: false, state: "ok" }),
-      expect.objectContaining({ site: "test1.com", paused: false, state: "ok" })
+      expect.objectContaining({ site: "archiveofourown", paused: false, state: "ok" }),
+      expect.objectContaining({ site: "test1", paused: false, state: "ok" })
     ])
     expect(json.stories).toEqual([
-      expect.objectContaining({ key: "archiveofourown.org/works/123", site: "archiveofourown.org", lastOutcome: null }),
-      expect.objectContaining({ key: "test1.com?sid=1", url: "http://test1.com?sid=1" })
+      expect.objectContaining({ key: "archiveofourown:123", site: "archiveofourown", lastOutcome: null }),
+      expect.objectContaining({ key: "test1:1", url: "http://test1.com?sid=1" })
     ])
   })
 

@@ -6,6 +6,7 @@ import { dirname, join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { healthySite } from "../../src/jobs/siteBreaker.ts"
 import { migrations } from "../../src/store/migrations.ts"
+import type { MailRecord } from "../../src/store/mailReceipts.ts"
 import { Store } from "../../src/store/Store.ts"
 
 const freshFile = () => join(mkdtempSync(join(tmpdir(), "automated-fanfic-store-")), "data", "automated-fanfic.db")
@@ -120,7 +121,7 @@ describe("Store", () => {
         expect(yield* store.stories).toEqual([expect.objectContaining({ key: job.storyKey, site: "test1.com", title: "Story", chapters: 5, book_id: 3, last_outcome: "added" })])
       })))
 
-  it.effect("a store from the first version is migrated, its jobs given their site", () =>
+  it.effect("a store from the first version is migrated: sites named as disabled_sites names them, stories our rules know keyed site:id", () =>
     Effect.gen(function* () {
       const file = freshFile()
       mkdirSync(dirname(file), { recursive: true })
@@ -130,9 +131,49 @@ describe("Store", () => {
       old.exec(first)
       old.exec("PRAGMA user_version = 1")
       old.exec(`INSERT INTO stories (key, url, updated_at) VALUES ('test3.com?sid=9', 'http://www.test3.com?sid=9', 0);
-        INSERT INTO jobs (story_key, url, state, origins, created_at, updated_at) VALUES ('test3.com?sid=9', 'http://www.test3.com?sid=9', 'queued', '["manual"]', 0, 0)`)
+        INSERT INTO jobs (story_key, url, state, origins, created_at, updated_at) VALUES ('test3.com?sid=9', 'http://www.test3.com?sid=9', 'queued', '["manual"]', 0, 0);
+        INSERT INTO stories (key, url, updated_at) VALUES ('archiveofourown.org/works/123', 'https://archiveofourown.org/works/123', 0);
+        INSERT INTO jobs (story_key, url, state, origins, created_at, updated_at) VALUES ('archiveofourown.org/works/123', 'https://archiveofourown.org/works/123', 'done', '["manual"]', 0, 0)`)
       old.close()
-      const jobs = yield* withStore(file, (store) => store.jobs())
-      expect(jobs).toEqual([expect.objectContaining({ site: "test3.com", state: "queued" })])
+      const [jobs, stories] = yield* withStore(file, (store) => Effect.all([store.jobs(), store.stories]))
+      expect(jobs).toEqual([
+        expect.objectContaining({ storyKey: "test3.com?sid=9", site: "test3", state: "queued" }),
+        expect.objectContaining({ storyKey: "archiveofourown:123", site: "archiveofourown", state: "done" })
+      ])
+      expect(stories.map((story) => story.key)).toEqual(["archiveofourown:123", "test3.com?sid=9"])
+    }))
+})
+
+describe("Store mail receipts", () => {
+  const mail = (uid: number, flagWhen: MailRecord["flagWhen"], sids: ReadonlyArray<number>): MailRecord => ({
+    mailbox: "INBOX", uidValidity: 7, uid, messageId: `<m${uid}@test>`, subject: `mail ${uid}`, flagWhen,
+    requests: sids.map((sid) => request(`email:7/${uid}`, false, sid)), notes: [{ kind: "unresolved-link", detail: "https://www.royalroad.com/fiction/chapter/1" }]
+  })
+
+  it.effect("a message's jobs and receipt commit together, once; flags follow mark_read", () =>
+    Effect.gen(function* () {
+      const file = freshFile()
+      yield* withStore(file, (store) => Effect.gen(function* () {
+        const first = yield* store.recordMail(mail(1, "on_queue", [1, 2]))
+        expect(first.recorded).toBe(true)
+        expect(first.outcomes.map((outcome) => outcome.merged)).toEqual([false, false])
+        // The same message again (another process, or a crash before \Seen) asks for nothing.
+        expect(yield* store.recordMail(mail(1, "on_queue", [1, 2]))).toEqual({ recorded: false, outcomes: [] })
+        const second = yield* store.recordMail(mail(2, "on_success", [2]))
+        expect(second.outcomes.map((outcome) => outcome.merged)).toEqual([true])
+        yield* store.recordMail(mail(3, "never", [3]))
+        yield* store.recordMail(mail(4, "none", []))
+        expect([...(yield* store.handledUids("INBOX", 7, [1, 2, 3, 4, 5]))].sort()).toEqual([1, 2, 3, 4])
+        expect(yield* store.handledUids("INBOX", 8, [1])).toEqual(new Set())
+        expect(yield* store.uidsToFlag("INBOX", 7)).toEqual([1])
+        yield* store.markFlagged("INBOX", 7, [1])
+        expect(yield* store.uidsToFlag("INBOX", 7)).toEqual([])
+        // on_success: flagged once every job the message asked for is done.
+        const job = first.outcomes[1]?.job
+        if (job === undefined) throw new Error("no job")
+        yield* store.apply(job.id, { _tag: "Started" })
+        yield* store.apply(job.id, { _tag: "Succeeded" })
+        expect(yield* store.uidsToFlag("INBOX", 7)).toEqual([2])
+      }))
     }))
 })

@@ -1,0 +1,22 @@
+// Site identifiers as AutomatedFanfic names them, so `disabled_sites` lists keep working:
+// the first label of the host, or the second when the first is a common prefix.
+// www.fanfiction.net → fanfiction, forums.spacebattles.com → spacebattles, test1.com → test1.
+const prefixes = new Set(["www", "forums", "archive", "forum"])
+
+export const siteIdOfHost = (host: string): string => {
+  const labels = host.toLowerCase().split(".")
+  const [first = "", second] = labels
+  return prefixes.has(first) && labels.length > 2 && second !== undefined ? second : first
+}
+
+// A story's identity in the Store: the same story reached by any link shape has one key.
+export const storyKeyOf = (site: string, storyId: string) => `${site}:${storyId}`
+
+export interface StoryRef {
+  readonly key: string
+  readonly site: string
+  // The canonical link FanFicFare is given and Calibre stores.
+  readonly url: string
+}
+
+export const storyRef = (site: string, storyId: string, url: string): StoryRef => ({ key: storyKeyOf(site, storyId), site, url })
