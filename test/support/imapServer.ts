@@ -18,6 +18,8 @@ export interface ImapServer {
   readonly password: string
   log(): string
   append(raw: string | Buffer, flags?: ReadonlyArray<string>): Promise<number>
+  // Many messages over one connection (a backlog).
+  appendMany(raws: ReadonlyArray<string | Buffer>): Promise<void>
   flagsOf(uid: number): Promise<ReadonlySet<string>>
   uidValidity(): Promise<number>
   // Every session gets BYE at once (doveadm kick).
@@ -172,6 +174,10 @@ export const startImapServer = async (options: ImapServerOptions = {}): Promise<
         const result = await client.append("INBOX", raw, [...flags])
         if (result === false || result.uid === undefined) throw new Error("APPEND gave no uid")
         return result.uid
+      }),
+    appendMany: (raws) =>
+      withClient(async (client) => {
+        for (const raw of raws) await client.append("INBOX", raw)
       }),
     flagsOf: (uid) =>
       withClient(async (client) => {
