@@ -66,7 +66,7 @@ const greeting = (port: number) =>
     socket.once("error", () => resolve(false))
   })
 
-const configText = (dir: string, port: number, tlsPort: number | undefined, cert: { cert: string; key: string }) => `
+const configText = (dir: string, port: number, tlsPort: number | undefined, cert: { cert: string; key: string }, oauth: string | undefined) => `
 protocols = imap
 listen = 127.0.0.1
 base_dir = ${dir}/run
@@ -79,10 +79,15 @@ default_internal_user = dovecot
 default_login_user = dovenull
 default_internal_group = dovecot
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${oauth === undefined ? "" : " xoauth2 oauthbearer"}
 auth_failure_delay = 0
 ssl = ${tlsPort === undefined ? "no" : "yes"}
 ${tlsPort === undefined ? "" : `ssl_cert = <${cert.cert}\nssl_key = <${cert.key}`}
+${oauth === undefined ? "" : `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${dir}/oauth2.conf.ext
+}`}
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${dir}/users
@@ -124,6 +129,8 @@ export interface ImapServerOptions {
   readonly port?: number
   readonly tlsPort?: number
   readonly dir?: string
+  // An OAuth2 token introspection endpoint: XOAUTH2 logins are checked against it.
+  readonly oauthIntrospectionUrl?: string
 }
 
 export const startImapServer = async (options: ImapServerOptions = {}): Promise<ImapServer> => {
@@ -138,7 +145,10 @@ export const startImapServer = async (options: ImapServerOptions = {}): Promise<
   chownSync(join(dir, "mail"), 65534, 65534)
   writeFileSync(join(dir, "users"), `${user}:{PLAIN}${password}\n`)
   const conf = join(dir, "dovecot.conf")
-  writeFileSync(conf, configText(dir, port, tlsPort, cert))
+  if (options.oauthIntrospectionUrl !== undefined) {
+    writeFileSync(join(dir, "oauth2.conf.ext"), `introspection_mode = post\nintrospection_url = ${options.oauthIntrospectionUrl}\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n`)
+  }
+  writeFileSync(conf, configText(dir, port, tlsPort, cert, options.oauthIntrospectionUrl))
   const master = spawn("dovecot", ["-F", "-c", conf], { stdio: "ignore" })
   running.add(master)
   let exited = false
