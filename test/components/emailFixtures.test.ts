@@ -1,12 +1,16 @@
 import { NodeServices } from "@effect/platform-node"
-import { describe, expect, layer } from "@effect/vitest"
+import { describe, expect, it as plainIt, layer } from "@effect/vitest"
 import { Effect, Layer, Schema } from "effect"
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { AppConfig } from "../../src/config/AppConfig.ts"
 import { messageLinks } from "../../src/mail/messageLinks.ts"
 import { planMessage } from "../../src/mail/planMessage.ts"
+import { ImapSource } from "../../src/mail/ImapSource.ts"
 import { Sites } from "../../src/sites/Sites.ts"
+import { Store } from "../../src/store/Store.ts"
+import { startImapServer } from "../support/imapServer.ts"
+import { intakeRuntime, mailToml } from "../support/mailIntake.ts"
 import { repoRoot } from "../support/paths.ts"
 
 // Every fixture email yields exactly its expected stories (key and canonical link, in order),
@@ -47,5 +51,24 @@ describe("fixture emails", () => {
           })
         }))
     }
+  })
+})
+
+describe("fixture emails through Dovecot", () => {
+  plainIt("APPENDed to a mailbox, one check queues exactly the expected stories, in order", async () => {
+    const server = await startImapServer()
+    for (const name of emails) await server.append(readFileSync(join(fixtures, name)))
+    const runtime = intakeRuntime(mailToml(server))
+    const summary = await runtime.runPromise(Effect.gen(function* () {
+      return yield* (yield* ImapSource).checkOnce
+    }))
+    const keys = (await runtime.runPromise(Effect.gen(function* () {
+      return yield* (yield* Store).jobs()
+    }))).map((job) => job.storyKey)
+    const wanted = [...new Set(emails.flatMap((name) => (expected[name]?.stories ?? []).map((story) => story.key)))]
+    expect(summary).toEqual({ messages: emails.length, queued: wanted.length })
+    expect(keys).toEqual(wanted)
+    await runtime.dispose()
+    await server.stop()
   })
 })
