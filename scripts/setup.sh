@@ -16,6 +16,8 @@ if [ "${SETUP_SKIP_SYSTEM:-0}" != 1 ]; then
   if [ "${SETUP_SKIP_DOVECOT:-0}" != 1 ] && ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
     system_packages+=(dovecot-imapd)
   fi
+  # The mail tests give their Dovecot a self-signed certificate.
+  [ "${SETUP_SKIP_DOVECOT:-0}" = 1 ] || command -v openssl >/dev/null 2>&1 || system_packages+=(openssl)
   command -v python3 >/dev/null 2>&1 || system_packages+=(python3)
   python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || system_packages+=(python3-venv)
   command -v npm >/dev/null 2>&1 || system_packages+=(npm)

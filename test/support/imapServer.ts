@@ -28,6 +28,9 @@ export interface ImapServer {
   restart(): Promise<ImapServer>
 }
 
+// Debian puts dovecot in /usr/sbin, which a non-root PATH may lack.
+const dovecot = existsSync("/usr/sbin/dovecot") ? "/usr/sbin/dovecot" : "dovecot"
+
 const running = new Set<ChildProcess>()
 process.once("exit", () => {
   for (const master of running) master.kill("SIGKILL")
@@ -149,9 +152,13 @@ export const startImapServer = async (options: ImapServerOptions = {}): Promise<
     writeFileSync(join(dir, "oauth2.conf.ext"), `introspection_mode = post\nintrospection_url = ${options.oauthIntrospectionUrl}\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n`)
   }
   writeFileSync(conf, configText(dir, port, tlsPort, cert, options.oauthIntrospectionUrl))
-  const master = spawn("dovecot", ["-F", "-c", conf], { stdio: "ignore" })
+  const master = spawn(dovecot, ["-F", "-c", conf], { stdio: "ignore" })
   running.add(master)
   let exited = false
+  master.once("error", (error) => {
+    exited = true
+    writeFileSync(join(dir, "dovecot.log"), `cannot start ${dovecot}: ${error.message}; run bash scripts/setup.sh (as root it installs dovecot-imapd)\n`, { flag: "a" })
+  })
   master.once("exit", () => {
     exited = true
     running.delete(master)
