@@ -18,6 +18,7 @@ import { storeFile } from "../src/config/dataDir.ts"
 import { Coordinator } from "../src/coordinator/Coordinator.ts"
 import type { SchedulingPolicy } from "../src/coordinator/policy.ts"
 import { defaultRetryPolicy } from "../src/jobs/retryPolicy.ts"
+import { Notifier } from "../src/notify/Notifier.ts"
 import { Pipeline } from "../src/pipeline/Pipeline.ts"
 import { Store } from "../src/store/Store.ts"
 
@@ -53,6 +54,7 @@ const run = (jobsPerSite: ReadonlyArray<{ site: string; jobs: number; latencyMs:
     const layer = Coordinator.layerWith(policy).pipe(
       Layer.provideMerge(Store.layer(join(directory, "jobs.db"))),
       Layer.provideMerge(pipeline),
+      Layer.provideMerge(Notifier.logging),
       Layer.provideMerge(NodeServices.layer),
       // Logging a line per job would measure the console, not the scheduler.
       Layer.provideMerge(Layer.succeed(References.MinimumLogLevel)("None"))
@@ -93,6 +95,7 @@ const memory = Effect.gen(function* () {
   })
   const layer = Coordinator.layerWith(policy).pipe(
     Layer.provideMerge(Store.layer(storeFile(directory))),
+    Layer.provideMerge(Notifier.logging),
     Layer.provideMerge(pipeline),
     Layer.provideMerge(NodeServices.layer),
     Layer.provideMerge(Layer.succeed(References.MinimumLogLevel)("None"))

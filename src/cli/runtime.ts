@@ -9,6 +9,7 @@ import { Coordinator } from "../coordinator/Coordinator.ts"
 import { Store } from "../store/Store.ts"
 import { Sites } from "../sites/Sites.ts"
 import { ImapSource } from "../mail/ImapSource.ts"
+import { Notifier } from "../notify/Notifier.ts"
 import { dataDirectory, storeFile } from "../config/dataDir.ts"
 
 // Turns the parsed command line into Layers. This is the only place that picks implementations.
@@ -61,7 +62,7 @@ export const storyLayer = (options: GlobalOptions, library: { readonly createLib
 
 // The Coordinator over the story services, with the Store from the same configuration.
 export const coordinatorLayer = <E, R>(services: Layer.Layer<Pipeline | AppConfig | NodeServices.NodeServices, E, R>) =>
-  Coordinator.layer.pipe(Layer.provideMerge(storeFromConfig), Layer.provideMerge(services))
+  Coordinator.layer.pipe(Layer.provideMerge(storeFromConfig), Layer.provideMerge(Notifier.logging), Layer.provideMerge(services))
 
 // The mailbox reader beside the Coordinator, sharing its Store and configuration.
 export const intakeLayer = <E, R>(services: Layer.Layer<Pipeline | AppConfig | NodeServices.NodeServices, E, R>) =>

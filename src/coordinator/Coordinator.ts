@@ -9,6 +9,7 @@ import { Store, type StoreError } from "../store/Store.ts"
 import { pickSlots, type SiteLoad } from "./dispatch.ts"
 import { concurrencyOf, schedulingPolicy, type SchedulingPolicy } from "./policy.ts"
 import { runJob } from "./runJob.ts"
+import { Notifier } from "../notify/Notifier.ts"
 
 // Which due job runs where and when. Each site has its own slots (one unless configured), all
 // sites share `max_workers`, and a job takes a slot only once its site is free, so a job
@@ -39,7 +40,7 @@ export class Coordinator extends Context.Service<Coordinator, {
 const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
   const store = yield* Store
   const pipeline = yield* Pipeline
-  const services = Context.make(Store, store).pipe(Context.add(Pipeline, pipeline))
+  const services = Context.make(Store, store).pipe(Context.add(Pipeline, pipeline), Context.add(Notifier, yield* Notifier))
   const wakeups = yield* Queue.sliding<void>(1)
   const wake = Queue.offer(wakeups, undefined).pipe(Effect.asVoid)
 

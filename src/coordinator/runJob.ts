@@ -7,6 +7,8 @@ import type { StoryReport } from "../pipeline/StoryReport.ts"
 import { Store } from "../store/Store.ts"
 import { parseStoryUrl } from "../stories/StoryUrl.ts"
 import type { SchedulingPolicy } from "./policy.ts"
+import type { Notification } from "../notify/Notification.ts"
+import { Notifier } from "../notify/Notifier.ts"
 
 // One claimed job, from the Pipeline to its recorded end: the job's next state, the story's
 // facts and the site's breaker, written together.
@@ -20,6 +22,19 @@ const asReport = (url: string) => (error: PipelineError): Effect.Effect<StoryRep
 
 const withNextTry = (report: StoryReport, event: JobEvent): StoryReport =>
   event._tag === "RetryAt" ? { ...report, detail: `${report.detail}; next try at ${new Date(event.at).toISOString()}` } : report
+
+const storyNotification = (job: Job, report: StoryReport, event: JobEvent): Notification | undefined => {
+  const story = {
+    key: job.storyKey, url: job.url, site: job.site,
+    ...(report.title === undefined ? {} : { title: report.title }),
+    ...(report.chapters === undefined ? {} : { chapters: report.chapters })
+  }
+  if (event._tag === "Failed") return { _tag: "FailedForGood", story, reason: event.error }
+  if (report.result === "added") return { _tag: "StoryAdded", story }
+  if (report.result === "updated") return { _tag: "StoryUpdated", story }
+  if (report.result === "unchanged") return { _tag: "NothingNew", story }
+  return undefined
+}
 
 export const runJob = Effect.fn("runJob")(function* (job: Job, policy: SchedulingPolicy) {
   const store = yield* Store
@@ -39,9 +54,14 @@ export const runJob = Effect.fn("runJob")(function* (job: Job, policy: Schedulin
   const facts = { outcome: report.result, title: report.title, chapters: report.chapters, bookId: report.bookId }
   const { siteBefore, siteAfter } = yield* store.finish(job.id, event, facts, (site) =>
     afterRun(policy.breaker, site, siteVerdict(report), now, report.detail))
+  const notifier = yield* Notifier
   if (siteAfter.openUntil !== null && siteAfter.openUntil !== siteBefore.openUntil) {
     yield* Effect.logWarning(`${job.site} is refusing or unreachable; its jobs wait until ${new Date(siteAfter.openUntil).toISOString()}`)
+    yield* notifier.notify({ _tag: "SitePaused", site: job.site, until: siteAfter.openUntil, reason: report.detail })
   }
+  if (siteBefore.openUntil !== null && siteAfter.openUntil === null) yield* notifier.notify({ _tag: "SiteResumed", site: job.site })
   yield* Effect.logInfo(`${report.result}: ${report.detail}`)
+  const notification = storyNotification(job, report, event)
+  if (notification !== undefined) yield* notifier.notify(notification)
   return withNextTry(report, event)
 }, (effect, job) => Effect.annotateLogs(effect, { job: job.id, story: job.storyKey, site: job.site }))

@@ -1,5 +1,6 @@
 import { Clock, Context, Duration, Effect, Layer, Queue, Redacted, Schedule } from "effect"
 import { AppConfig } from "../config/AppConfig.ts"
+import { Notifier } from "../notify/Notifier.ts"
 import { makeCommandRunner } from "../process/runCommand.ts"
 import { Sites } from "../sites/Sites.ts"
 import type { SitesUnavailable } from "../sites/fanFicFareSites.ts"
@@ -36,6 +37,7 @@ export class ImapSource extends Context.Service<ImapSource, {
       const email: EmailSettings = config.email
       const store = yield* Store
       const sites = yield* Sites
+      const notifier = yield* Notifier
       const runCommand = yield* makeCommandRunner
       const rules = { disabledSites: email.disabled_sites, markRead: email.mark_read }
       const server = serverName(email)
@@ -56,7 +58,7 @@ export class ImapSource extends Context.Service<ImapSource, {
         return token === "" ? { pass: Redacted.value(email.password) } : { accessToken: token }
       })
 
-      const catchUp = (afterCommit: Effect.Effect<void>) => makeCatchUp(store, sites, rules, afterCommit)
+      const catchUp = (afterCommit: Effect.Effect<void>) => makeCatchUp(store, sites, notifier, rules, afterCommit)
 
       const checkOnce = Effect.scoped(Effect.gen(function* () {
         const session = yield* openSession(email, secret)

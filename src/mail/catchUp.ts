@@ -1,5 +1,6 @@
 import { Effect } from "effect"
 import type { MarkRead } from "../config/ConfigSchema.ts"
+import type { Notifier } from "../notify/Notifier.ts"
 import type { Sites } from "../sites/Sites.ts"
 import type { Store } from "../store/Store.ts"
 import { command, type MailSession } from "./mailSession.ts"
@@ -27,7 +28,7 @@ const chunks = <A>(items: ReadonlyArray<A>, size: number): ReadonlyArray<Readonl
 
 const noLinks: MessageLinks = { messageId: null, subject: null, from: null, links: [] }
 
-export const makeCatchUp = (store: Store["Service"], sites: Sites["Service"], rules: IntakeRules, afterCommit: Effect.Effect<void>) => {
+export const makeCatchUp = (store: Store["Service"], sites: Sites["Service"], notifier: Notifier["Service"], rules: IntakeRules, afterCommit: Effect.Effect<void>) => {
   const readMessage = (session: MailSession, uid: number) =>
     Effect.gen(function* () {
       const download = yield* command(session, `reading message ${uid}`, (client) => client.download(String(uid), undefined, { uid: true }))
@@ -67,7 +68,10 @@ export const makeCatchUp = (store: Store["Service"], sites: Sites["Service"], ru
       if (result.outcomes.length > 0) {
         yield* Effect.logInfo(`${about}: ${result.outcomes.map((outcome) => `${outcome.job.storyKey}${outcome.merged ? " (already queued)" : ""}`).join(", ")}`)
       }
-      for (const story of plan.disabled) yield* Effect.logInfo(`${about}: ${story.url} is on a disabled site (${story.site}); not downloaded`)
+      for (const story of plan.disabled) {
+        yield* Effect.logInfo(`${about}: ${story.url} is on a disabled site (${story.site}); not downloaded`)
+        yield* notifier.notify({ _tag: "DisabledSiteLink", site: story.site, url: story.url, subject: message.links.subject })
+      }
       for (const link of plan.unresolved) yield* Effect.logWarning(`${about}: ${link.url} names a chapter or tracker (${link.kind}), not a story; not queued`)
     }
     if (queued > 0) yield* afterCommit

@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { ImapSource } from "../../src/mail/ImapSource.ts"
+import type { Notification } from "../../src/notify/Notification.ts"
 import { Store } from "../../src/store/Store.ts"
 import { type ImapServer, startImapServer } from "../support/imapServer.ts"
 import { intakeRuntime, mailToml, updateMail } from "../support/mailIntake.ts"
@@ -57,11 +58,13 @@ describe("mark_read", () => {
 describe("disabled_sites", () => {
   it("a link from a disabled site queues nothing and is marked read", async () => {
     const server = await start()
-    const runtime = intakeRuntime(`${mailToml(server)}disabled_sites = ["archiveofourown"]\n`)
+    const notified: Array<Notification> = []
+    const runtime = intakeRuntime(`${mailToml(server)}disabled_sites = ["archiveofourown"]\n`, undefined, notified)
     const uid = await server.append(updateMail(1, "https://archiveofourown.org/works/601"))
     expect(await runtime.runPromise(checkOnce)).toEqual({ messages: 1, queued: 0 })
     expect(await runtime.runPromise(allJobs)).toEqual([])
     expect(await seen(server, [uid])).toEqual([true])
+    expect(notified).toEqual([{ _tag: "DisabledSiteLink", site: "archiveofourown", url: "https://archiveofourown.org/works/601", subject: "[AO3] someone posted Chapter 1 of A Work" }])
     await runtime.dispose()
   })
 })

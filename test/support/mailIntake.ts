@@ -1,10 +1,12 @@
 import { NodeServices } from "@effect/platform-node"
-import { Layer, ManagedRuntime } from "effect"
+import { Effect, Layer, ManagedRuntime } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { AppConfig } from "../../src/config/AppConfig.ts"
 import { ImapSource } from "../../src/mail/ImapSource.ts"
+import type { Notification } from "../../src/notify/Notification.ts"
+import { Notifier } from "../../src/notify/Notifier.ts"
 import { Sites } from "../../src/sites/Sites.ts"
 import { Store } from "../../src/store/Store.ts"
 import type { ImapServer } from "./imapServer.ts"
@@ -18,10 +20,11 @@ export const mailToml = (server: Pick<ImapServer, "port" | "user" | "password">,
 
 export const storeFileIn = (dir: string) => join(dir, "automated-fanfic.db")
 
-export const intakeRuntime = (toml: string, storeFile = storeFileIn(mkdtempSync(join(tmpdir(), "automated-fanfic-intake-")))) =>
+export const intakeRuntime = (toml: string, storeFile = storeFileIn(mkdtempSync(join(tmpdir(), "automated-fanfic-intake-"))), notified: Array<Notification> = []) =>
   ManagedRuntime.make(
     ImapSource.layer.pipe(
       Layer.provideMerge(Sites.layer),
+      Layer.provideMerge(Layer.succeed(Notifier)({ notify: (notification) => Effect.sync(() => void notified.push(notification)) })),
       Layer.provideMerge(Store.layer(storeFile)),
       Layer.provideMerge(AppConfig.layerFromText(toml)),
       Layer.provideMerge(NodeServices.layer)

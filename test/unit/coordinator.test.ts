@@ -13,6 +13,8 @@ import { Pipeline } from "../../src/pipeline/Pipeline.ts"
 import type { StoryReport } from "../../src/pipeline/StoryReport.ts"
 import { Store } from "../../src/store/Store.ts"
 import { fixedRandom } from "../support/random.ts"
+import type { Notification } from "../../src/notify/Notification.ts"
+import { Notifier } from "../../src/notify/Notifier.ts"
 
 // Stand-in identities: these runs never reach a real site, so the host is the site and the URL the key.
 const siteOf = (url: string) => new URL(url).hostname
@@ -52,8 +54,12 @@ const scripted = (runs: Array<Run>, script: (url: string) => Effect.Effect<Story
 
 const storeFile = () => join(mkdtempSync(join(tmpdir(), "automated-fanfic-coordinator-")), "jobs.db")
 
-const services = (file: string, pipeline: Layer.Layer<Pipeline>, schedule: SchedulingPolicy) =>
-  Coordinator.layerWith(schedule).pipe(Layer.provideMerge(Store.layer(file)), Layer.provideMerge(pipeline), Layer.provideMerge(NodeServices.layer))
+const recording = (notified: Array<Notification>) => Layer.succeed(Notifier)({ notify: (notification) => Effect.sync(() => void notified.push(notification)) })
+
+const services = (file: string, pipeline: Layer.Layer<Pipeline>, schedule: SchedulingPolicy, notified: Array<Notification> = []) =>
+  Coordinator.layerWith(schedule).pipe(
+    Layer.provideMerge(Store.layer(file)), Layer.provideMerge(pipeline), Layer.provideMerge(recording(notified)), Layer.provideMerge(NodeServices.layer)
+  )
 
 const add = (...urls: ReadonlyArray<string>) =>
   Effect.gen(function* () {
@@ -86,7 +92,8 @@ describe("Coordinator retries on the test clock", () => {
       const file = storeFile()
       const runs: Array<Run> = []
       const pipeline = scripted(runs, (url) => Effect.succeed(failing(url, false)), Duration.seconds(0))
-      const daemon = (work: Effect.Effect<void, unknown, Coordinator | Store>) => work.pipe(Effect.provide(services(file, pipeline, policy())), fixedRandom(0.5))
+      const notified: Array<Notification> = []
+      const daemon = (work: Effect.Effect<void, unknown, Coordinator | Store>) => work.pipe(Effect.provide(services(file, pipeline, policy(), notified)), fixedRandom(0.5))
 
       // First process: the first try, and the retry one minute later.
       yield* daemon(Effect.gen(function* () {
@@ -107,6 +114,8 @@ describe("Coordinator retries on the test clock", () => {
       }))
       // 0, +1, +2, +4 minutes, then the Hail-Mary an hour after the last normal retry.
       expect(startsOf(runs)).toEqual([0, 1, 3, 7, 67])
+      // Retries are not news; giving up is.
+      expect(notified).toEqual([expect.objectContaining({ _tag: "FailedForGood", reason: "HTTP Error 503 (gave up after 5 tries)" })])
     }))
 
   it.effect("nothing new after an email is rechecked twice, ten minutes apart", () =>
@@ -130,12 +139,14 @@ describe("Coordinator scheduling", () => {
     Effect.gen(function* () {
       const runs: Array<Run> = []
       const urls = ["a", "b", "c"].flatMap((site) => [1, 2, 3].map((sid) => `http://${site}.com?sid=${sid}`))
+      const notified: Array<Notification> = []
       const reports = yield* Effect.gen(function* () {
         yield* add(...urls)
         const fiber = yield* Effect.forkChild((yield* Coordinator).drain)
         yield* advance(Duration.minutes(5))
         return yield* Fiber.join(fiber)
-      }).pipe(Effect.provide(services(storeFile(), scripted(runs, (url) => Effect.succeed(added(url))), policy())))
+      }).pipe(Effect.provide(services(storeFile(), scripted(runs, (url) => Effect.succeed(added(url))), policy(), notified)))
+      expect(notified.map((notification) => (notification._tag === "StoryAdded" ? notification.story.url : notification._tag)).sort()).toEqual([...urls].sort())
       expect(reports.map((report) => report.url).sort()).toEqual([...urls].sort())
       expect(runs.map((run) => run.url).sort()).toEqual([...urls].sort())
       const overlapping = (a: Run, b: Run) => a.start < b.end && b.start < a.end
