@@ -33,7 +33,9 @@ export const missingForMail = (config: LoadedConfig): ReadonlyArray<string> => {
   return [
     email.server === "" ? "email.server" : undefined,
     email.email === "" ? "email.email" : undefined,
-    Redacted.value(email.password) === "" ? "email.password" : undefined,
+    Redacted.value(email.password) === "" && Redacted.value(email.access_token) === "" && email.access_token_command === ""
+      ? "email.password (or access_token / access_token_command)"
+      : undefined,
     config.values.calibre.path === "" ? "calibre.path" : undefined
   ].filter(Predicate.isNotUndefined)
 }

@@ -27,12 +27,15 @@ const storyNotification = (job: Job, report: StoryReport, event: JobEvent): Noti
   const story = {
     key: job.storyKey, url: job.url, site: job.site,
     ...(report.title === undefined ? {} : { title: report.title }),
-    ...(report.chapters === undefined ? {} : { chapters: report.chapters })
+    ...(report.chapters === undefined ? {} : { chapters: report.chapters }),
+    ...(report.author === undefined ? {} : { author: report.author })
   }
   if (event._tag === "Failed") return { _tag: "FailedForGood", story, reason: event.error }
+  if (event._tag === "RetryAt" && event.lastTry === true) return { _tag: "HailMaryScheduled", story, at: event.at, reason: report.detail }
   if (report.result === "added") return { _tag: "StoryAdded", story }
-  if (report.result === "updated") return { _tag: "StoryUpdated", story }
-  if (report.result === "unchanged") return { _tag: "NothingNew", story }
+  if (report.result === "updated") return { _tag: "StoryUpdated", story, ...(report.chaptersBefore === undefined ? {} : { chaptersBefore: report.chaptersBefore }) }
+  // An email's "nothing new" is checked again; only the last word is news.
+  if (report.result === "unchanged" && event._tag === "Succeeded") return { _tag: "NothingNew", story }
   return undefined
 }
 

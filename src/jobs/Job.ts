@@ -33,7 +33,8 @@ export interface JobRequest {
 export type JobEvent =
   | { readonly _tag: "Started" }
   | { readonly _tag: "Succeeded" }
-  | { readonly _tag: "RetryAt"; readonly at: number; readonly error: string }
+  // lastTry: this is the Hail-Mary; after it the job fails for good.
+  | { readonly _tag: "RetryAt"; readonly at: number; readonly error: string; readonly lastTry?: boolean }
   | { readonly _tag: "Failed"; readonly error: string }
   | { readonly _tag: "Skipped"; readonly reason: string }
   // At start-up, a job a crash left running goes back to the queue; waiting jobs keep their time.

@@ -21,7 +21,7 @@ export const decide = Effect.fn("decide")(function* (job: Job, report: StoryRepo
     case "Retry":
       return { _tag: "RetryAt", at: next.at, error: report.detail } satisfies JobEvent
     case "HailMary":
-      return { _tag: "RetryAt", at: next.at, error: `${report.detail} (last try, the Hail-Mary)` } satisfies JobEvent
+      return { _tag: "RetryAt", at: next.at, error: `${report.detail} (last try, the Hail-Mary)`, lastTry: true } satisfies JobEvent
     case "GiveUp":
       return { _tag: "Failed", error: `${report.detail} (gave up after ${job.attempts} tries)` } satisfies JobEvent
   }

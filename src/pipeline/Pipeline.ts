@@ -37,7 +37,10 @@ export class Pipeline extends Context.Service<Pipeline, {
       const updateMethod = (yield* AppConfig).values.calibre.update_method
 
       const titleOf = (fetched: FetchResult) =>
-        Option.match(fetched.metadata, { onNone: () => ({}), onSome: (meta) => ({ title: meta.title, chapters: meta.numChapters }) })
+        ({
+          ...Option.match(fetched.metadata, { onNone: () => ({}), onSome: (meta) => ({ title: meta.title, author: meta.author, chapters: meta.numChapters }) }),
+          ...(fetched.outcome._tag === "Updated" ? { chaptersBefore: fetched.outcome.chaptersBefore } : {})
+        })
 
       const update = Effect.fn("Pipeline.update")(function* (jail: string, url: StoryUrl, existing: LibraryBook, force: boolean) {
         // Calibre knows the story by the URL stored on the book, which may differ from the link given.

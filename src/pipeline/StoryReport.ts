@@ -7,8 +7,11 @@ export interface StoryReport {
   readonly result: StoryResult
   readonly detail: string
   readonly title?: string
+  readonly author?: string
   readonly bookId?: number
   readonly chapters?: number
+  // For an update: the chapters the book had before.
+  readonly chaptersBefore?: number
   // For a failure: whether trying again later can help (site trouble, timeouts) or not (the
   // story is gone, a setting must change).
   readonly retryable?: boolean

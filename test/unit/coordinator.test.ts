@@ -115,7 +115,10 @@ describe("Coordinator retries on the test clock", () => {
       // 0, +1, +2, +4 minutes, then the Hail-Mary an hour after the last normal retry.
       expect(startsOf(runs)).toEqual([0, 1, 3, 7, 67])
       // Retries are not news; giving up is.
-      expect(notified).toEqual([expect.objectContaining({ _tag: "FailedForGood", reason: "HTTP Error 503 (gave up after 5 tries)" })])
+      expect(notified).toEqual([
+        expect.objectContaining({ _tag: "HailMaryScheduled", at: 67 * minute, reason: "HTTP Error 503" }),
+        expect.objectContaining({ _tag: "FailedForGood", reason: "HTTP Error 503 (gave up after 5 tries)" })
+      ])
     }))
 
   it.effect("nothing new after an email is rechecked twice, ten minutes apart", () =>
