@@ -5,6 +5,7 @@
 # Used by the README, .ci/run and the Dockerfile.
 #   SETUP_SKIP_SYSTEM=1   do not touch Debian packages
 #   SETUP_SKIP_DOVECOT=1  do not install dovecot (only the test suite needs it)
+#   SETUP_SKIP_APPRISE=1  do not install apprise (needed only for notification schemes not sent natively)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,8 @@ if [ "${SETUP_SKIP_SYSTEM:-0}" != 1 ]; then
   if [ "${SETUP_SKIP_DOVECOT:-0}" != 1 ] && ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
     system_packages+=(dovecot-imapd)
   fi
+  # Notification schemes without a native sender go through Apprise's own program.
+  [ "${SETUP_SKIP_APPRISE:-0}" = 1 ] || command -v apprise >/dev/null 2>&1 || system_packages+=(apprise)
   # The mail tests give their Dovecot a self-signed certificate.
   [ "${SETUP_SKIP_DOVECOT:-0}" = 1 ] || command -v openssl >/dev/null 2>&1 || system_packages+=(openssl)
   command -v python3 >/dev/null 2>&1 || system_packages+=(python3)

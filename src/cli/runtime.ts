@@ -62,7 +62,7 @@ export const storyLayer = (options: GlobalOptions, library: { readonly createLib
 
 // The Coordinator over the story services, with the Store from the same configuration.
 export const coordinatorLayer = <E, R>(services: Layer.Layer<Pipeline | AppConfig | NodeServices.NodeServices, E, R>) =>
-  Coordinator.layer.pipe(Layer.provideMerge(storeFromConfig), Layer.provideMerge(Notifier.logging), Layer.provideMerge(services))
+  Coordinator.layer.pipe(Layer.provideMerge(Notifier.layer), Layer.provideMerge(storeFromConfig), Layer.provideMerge(services))
 
 // The mailbox reader beside the Coordinator, sharing its Store and configuration.
 export const intakeLayer = <E, R>(services: Layer.Layer<Pipeline | AppConfig | NodeServices.NodeServices, E, R>) =>

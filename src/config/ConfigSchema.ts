@@ -128,6 +128,20 @@ export const SitesSection = Schema.Struct({
   concurrency: withDefault(Schema.Record(Schema.String, Bounded(Schema.Int, 1, 8)), {})
 })
 
+export const NotificationsSection = Schema.Struct({
+  // Events this close together go out as one message per target (0: each at once).
+  digest_seconds: withDefault(Bounded(Schema.Number, 0, 3600), 30),
+  // Also tell when an update found no new chapter.
+  nothing_new: withDefault(Schema.Boolean, false),
+  // Tries after the first failed one, per target and message, 2 s, 4 s, 8 s … apart.
+  retries: withDefault(Bounded(Schema.Int, 0, 10), 3),
+  timeout_seconds: withDefault(Bounded(Schema.Number, 1, 120), 15),
+  // The services with one fixed address, changeable for a proxy or a compatible server.
+  pushbullet_api: withDefault(Schema.Trim, "https://api.pushbullet.com"),
+  discord_api: withDefault(Schema.Trim, "https://discord.com"),
+  telegram_api: withDefault(Schema.Trim, "https://api.telegram.org")
+})
+
 export const DataSection = Schema.Struct({
   // Empty means $XDG_DATA_HOME/automated-fanfic (or ~/.local/share/automated-fanfic).
   dir: withDefault(Schema.Trim, "")
@@ -145,6 +159,7 @@ export const ConfigFile = Schema.Struct({
   web: withDefault(WebSection, {}),
   fanficfare: withDefault(FanFicFareSection, {}),
   sites: withDefault(SitesSection, {}),
+  notifications: withDefault(NotificationsSection, {}),
   data: withDefault(DataSection, {})
 })
 export type ConfigFile = typeof ConfigFile.Type

@@ -1,13 +1,92 @@
-import { Context, Effect, Layer } from "effect"
-import { type Notification, render } from "./Notification.ts"
+import { Context, Duration, Effect, Layer, Queue, Redacted, Schedule } from "effect"
+import { AppConfig } from "../config/AppConfig.ts"
+import { makeCommandRunner } from "../process/runCommand.ts"
+import { Store } from "../store/Store.ts"
+import { type DeliveryFailed, makeDelivery } from "./deliver.ts"
+import { type Message, type Notification, render, renderDigest } from "./Notification.ts"
+import { targetsFromConfig } from "./configuredTargets.ts"
+import type { Target } from "./targets.ts"
 
-// Tells the user what changed. Must never hold up a download: `notify` returns at once and a
-// failed delivery is the Notifier's own problem. Until Apprise delivery exists, notifications
-// are written to the log.
+// Tells the user what changed, without ever holding up a download: `notify` only queues. Events
+// within `digest_seconds` become one message; every target has its own queue and fiber, so a slow
+// or failing target delays nobody else; failed deliveries are retried a few times with growing
+// pauses; every attempt is written to the history. Labels, never URLs, are logged.
+
 export class Notifier extends Context.Service<Notifier, {
   notify(notification: Notification): Effect.Effect<void>
 }>()("automated-fanfic/notify/Notifier") {
+  // For commands that have nothing to deliver to: notifications go to the log only.
   static readonly logging = Layer.succeed(Notifier)(Notifier.of({
     notify: (notification) => Effect.logInfo(`notification: ${render(notification).title}`)
   }))
+
+  static readonly layer = Layer.effect(
+    Notifier,
+    Effect.gen(function* () {
+      const config = (yield* AppConfig).values
+      const settings = config.notifications
+      const store = yield* Store
+      const { targets, problems } = targetsFromConfig(config.apprise.urls.map(Redacted.value), config.pushbullet)
+      for (const problem of problems) yield* Effect.logWarning(`notification target ${problem.label} is not used: ${problem.reason}`)
+      const deliver = makeDelivery({
+        endpoints: { pushbullet: settings.pushbullet_api, discord: settings.discord_api, telegram: settings.telegram_api },
+        timeoutMs: settings.timeout_seconds * 1000,
+        runCommand: yield* makeCommandRunner
+      })
+      const history = (kind: string, detail: string) => store.recordEvent(kind, detail).pipe(Effect.ignore)
+
+      const deliverWithRetries = (target: Target, message: Message) => {
+        let attempt = 0
+        return Effect.suspend(() => {
+          attempt++
+          return deliver(target, message).pipe(
+            Effect.tapError((error: DeliveryFailed) => history("notification-failed", `${target.label}, try ${attempt}: ${error.reason}`))
+          )
+        }).pipe(
+          Effect.retry({ schedule: Schedule.exponential(Duration.seconds(2), 2), times: settings.retries, while: (error) => error.retryable }),
+          Effect.matchEffect({
+            onSuccess: () => history("notification-sent", `${target.label}: ${message.title}`),
+            onFailure: (error) =>
+              Effect.logWarning(`${error.message}; gave up after ${attempt} tr${attempt === 1 ? "y" : "ies"}`).pipe(
+                Effect.andThen(history("notification-given-up", `${target.label}: ${message.title}: ${error.reason}`)))
+          })
+        )
+      }
+
+      const outboxes = yield* Effect.forEach(targets, (target) =>
+        Effect.map(Queue.sliding<Message>(100), (outbox) => ({ target, outbox })))
+      for (const { target, outbox } of outboxes) {
+        yield* Effect.forkScoped(Effect.forever(Effect.flatMap(Queue.take(outbox), (message) => deliverWithRetries(target, message))))
+      }
+
+      const incoming = yield* Queue.dropping<Notification>(10_000)
+      // Taken from the queue but not yet handed to the targets: sent on shutdown too.
+      let gathering: Array<Notification> = []
+      const handOut = (batch: ReadonlyArray<Notification>) =>
+        batch.length === 0 ? Effect.void : Effect.forEach(outboxes, ({ outbox }) => Queue.offer(outbox, renderDigest(batch)), { discard: true })
+      yield* Effect.forkScoped(Effect.forever(Effect.gen(function* () {
+        gathering = [yield* Queue.take(incoming)]
+        if (settings.digest_seconds > 0) yield* Effect.sleep(Duration.seconds(settings.digest_seconds))
+        gathering = [...gathering, ...(yield* Queue.clear(incoming))]
+        const batch = gathering
+        gathering = []
+        yield* handOut(batch)
+      })))
+      yield* Effect.addFinalizer(() =>
+        Effect.gen(function* () {
+          const left = [...gathering, ...(yield* Queue.clear(incoming))]
+          if (left.length === 0) return
+          const message = renderDigest(left)
+          // One quick try each, all at once: shutdown must not wait on a slow service.
+          yield* Effect.forEach(targets, (target) => deliver(target, message).pipe(Effect.ignore), { concurrency: "unbounded", discard: true })
+        }).pipe(Effect.timeout(Duration.seconds(settings.timeout_seconds)), Effect.ignore))
+
+      return Notifier.of({
+        notify: (notification) =>
+          notification._tag === "NothingNew" && !settings.nothing_new
+            ? Effect.void
+            : Effect.logInfo(`notification: ${render(notification).title}`).pipe(Effect.andThen(Queue.offer(incoming, notification)), Effect.asVoid)
+      })
+    })
+  )
 }

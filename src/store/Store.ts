@@ -52,6 +52,8 @@ export class Store extends Context.Service<Store, {
   jobs(states?: ReadonlyArray<JobState>): Effect.Effect<ReadonlyArray<Job>, StoreError>
   // Changes whenever another connection commits: lets a daemon notice `add` from another process.
   changeCounter: Effect.Effect<number, StoreError>
+  // A line of history that belongs to no job (a notification delivered or not, a link skipped).
+  recordEvent(kind: string, detail: string): Effect.Effect<void, StoreError>
   // Which of these messages were handled before.
   handledUids(mailbox: string, uidValidity: number, uids: ReadonlyArray<number>): Effect.Effect<ReadonlySet<number>, StoreError>
   // A message's jobs and its receipt, in one transaction.
@@ -180,8 +182,14 @@ export class Store extends Context.Service<Store, {
 
       const changeCounter = read(() => Number(statement("PRAGMA data_version").get()?.["data_version"] ?? 0))
 
+      const recordEvent = (kind: string, detail: string) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          inTransaction(() => {
+            statement("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, NULL, NULL, ?, ?)").run(now, kind, detail)
+          }))
+
       return Store.of({
-        file, request, apply, claim, finish, recoverRunning, dueSites, nextDueAt, site, sites, stories, jobs, changeCounter,
+        file, request, apply, claim, finish, recoverRunning, dueSites, nextDueAt, site, sites, stories, jobs, changeCounter, recordEvent,
         ...makeMailReceipts({ statement, inTransaction, read, fail }, requestWithin)
       })
     })

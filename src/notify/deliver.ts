@@ -1,0 +1,124 @@
+import { Effect, Schema } from "effect"
+import { createTransport } from "nodemailer"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import type { CommandNotFound, CommandRequest, CommandResult, CommandTimedOut } from "../process/runCommand.ts"
+import { type Endpoints, type HttpCall, httpCalls } from "./httpCalls.ts"
+import { mailTransport } from "./mailTransport.ts"
+import type { Message } from "./Notification.ts"
+import type { Target } from "./targets.ts"
+
+// Sends one message to one target, once. Retries, timeouts between tries and history belong to
+// the Notifier. Error texts name the target by its label and never carry a token.
+
+export class DeliveryFailed extends Schema.TaggedError<DeliveryFailed>()("DeliveryFailed", {
+  target: Schema.String,
+  reason: Schema.String,
+  // False when trying again cannot help (a refused token, a missing device, no apprise program).
+  retryable: Schema.Boolean
+}) {
+  override get message() {
+    return `notification to ${this.target} failed: ${this.reason}`
+  }
+}
+
+type Runner = (request: CommandRequest) => Effect.Effect<CommandResult, CommandNotFound | CommandTimedOut>
+
+export interface DeliveryOptions {
+  readonly endpoints: Endpoints
+  readonly timeoutMs: number
+  readonly runCommand: Runner
+}
+
+const PushbulletDevices = Schema.Struct({
+  devices: Schema.Array(Schema.Struct({ iden: Schema.String, nickname: Schema.optionalKey(Schema.String), active: Schema.optionalKey(Schema.Boolean) }))
+})
+const decodeDevices = Schema.decodeUnknownEffect(Schema.fromJsonString(PushbulletDevices))
+
+const describeError = (error: unknown): string => {
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : ""
+  return error instanceof Error ? `${error.name === "TimeoutError" ? "no answer in time" : error.message}${cause}` : String(error)
+}
+
+export const makeDelivery = (options: DeliveryOptions) => {
+  const send = (label: string, call: HttpCall) =>
+    Effect.tryPromise({
+      try: async () => {
+        const response = await fetch(call.url, { method: call.method, headers: call.headers, body: call.method === "GET" ? null : call.body, signal: AbortSignal.timeout(options.timeoutMs) })
+        return { status: response.status, text: await response.text() }
+      },
+      catch: (error) => new DeliveryFailed({ target: label, reason: describeError(error), retryable: true })
+    }).pipe(
+      Effect.flatMap((response) => {
+        if (response.status >= 200 && response.status < 300) return Effect.succeed(response.text)
+        const retryable = response.status >= 500 || response.status === 408 || response.status === 429
+        return Effect.fail(new DeliveryFailed({ target: label, reason: `HTTP ${response.status} ${response.text.slice(0, 200).trim()}`, retryable }))
+      })
+    )
+
+  const pushbulletDevices = (target: Extract<Target, { readonly _tag: "Pushbullet" }>) =>
+    Effect.gen(function* () {
+      if (target.deviceNickname === undefined) return []
+      const nickname = target.deviceNickname
+      const text = yield* send(target.label, { method: "GET", url: `${options.endpoints.pushbullet}/v2/devices`, headers: { "access-token": target.token }, body: "" })
+      const { devices } = yield* decodeDevices(text).pipe(
+        Effect.mapError((error) => new DeliveryFailed({ target: target.label, reason: `unreadable device list: ${error.message}`, retryable: true }))
+      )
+      const matching = devices.filter((device) => device.active !== false && device.nickname?.toLowerCase() === nickname.toLowerCase())
+      if (matching.length === 0) {
+        const known = devices.flatMap((device) => (device.nickname === undefined ? [] : [device.nickname])).join(", ")
+        return yield* new DeliveryFailed({ target: target.label, reason: `no Pushbullet device is named "${nickname}" (devices: ${known || "none"}); fix [pushbullet] device or leave it empty for all devices`, retryable: false })
+      }
+      return matching.map((device) => device.iden)
+    })
+
+  const viaApprise = (target: Extract<Target, { readonly _tag: "Apprise" }>, message: Message) =>
+    Effect.acquireUseRelease(
+      // The URL holds secrets: it goes to apprise in a private file, not on its command line.
+      Effect.sync(() => {
+        const directory = mkdtempSync(join(tmpdir(), "automated-fanfic-apprise-"))
+        writeFileSync(join(directory, "apprise.txt"), `${target.url}\n`, { mode: 0o600 })
+        return directory
+      }),
+      (directory) =>
+        options.runCommand({ command: "apprise", args: ["-t", message.title, "-b", message.body, "-c", join(directory, "apprise.txt")], timeout: `${options.timeoutMs} millis` }).pipe(
+          Effect.mapError((error) =>
+            error._tag === "CommandNotFound"
+              ? new DeliveryFailed({ target: target.label, reason: "this scheme needs the apprise program, which is not installed (apt-get install apprise, or pip install apprise)", retryable: false })
+              : new DeliveryFailed({ target: target.label, reason: error.message, retryable: true })),
+          Effect.flatMap((result) =>
+            result.exitCode === 0 ? Effect.void : Effect.fail(new DeliveryFailed({ target: target.label, reason: `apprise exited ${result.exitCode}: ${result.stderr.trim().split("\n").slice(-2).join(" ").slice(0, 300)}`, retryable: true })))
+        ),
+      (directory) => Effect.sync(() => rmSync(directory, { recursive: true, force: true }))
+    )
+
+  const viaMail = (target: Extract<Target, { readonly _tag: "Mail" }>, message: Message) =>
+    Effect.tryPromise({
+      try: () => createTransport(mailTransport(target.mail, options.timeoutMs)).sendMail({
+        from: target.mail.fromName === undefined ? target.mail.from : { name: target.mail.fromName, address: target.mail.from },
+        to: [...target.mail.to],
+        subject: message.title,
+        text: message.body
+      }),
+      catch: (error) => {
+        const code = typeof error === "object" && error !== null && "responseCode" in error && typeof error.responseCode === "number" ? error.responseCode : 0
+        // A refused login (535) or a permanent refusal (5xx) will not change by trying again.
+        return new DeliveryFailed({ target: target.label, reason: describeError(error), retryable: code < 500 })
+      }
+    }).pipe(Effect.asVoid)
+
+  return (target: Target, message: Message): Effect.Effect<void, DeliveryFailed> => {
+    switch (target._tag) {
+      case "Apprise":
+        return viaApprise(target, message)
+      case "Mail":
+        return viaMail(target, message)
+      case "Pushbullet":
+        return Effect.flatMap(pushbulletDevices(target), (idens) =>
+          Effect.forEach(httpCalls(target, message, options.endpoints, idens), (call) => send(target.label, call), { discard: true }))
+      default:
+        return Effect.forEach(httpCalls(target, message, options.endpoints), (call) => send(target.label, call), { discard: true })
+    }
+  }
+}
