@@ -11,6 +11,7 @@ import { add, status } from "./jobCommands.ts"
 import { globalOptions, parseUrls, root } from "./root.ts"
 import { configLayer, fanFicFareLayer, intakeLayer, loggingLayer, storyLayer } from "./runtime.ts"
 import { Coordinator } from "../coordinator/Coordinator.ts"
+import { checkTargets } from "../notify/checkTargets.ts"
 import { ImapSource } from "../mail/ImapSource.ts"
 
 const checkConfig = Command.make("check-config", {}, () =>
@@ -21,6 +22,11 @@ const checkConfig = Command.make("check-config", {}, () =>
     for (const warning of config.warnings) yield* Console.error(`warning: ${warning}`)
     const fanFicFare = yield* Effect.provide(FanFicFare, fanFicFareLayer(options))
     yield* Console.error(`FanFicFare ${fanFicFare.version} (${fanFicFare.executable})`)
+    const targets = yield* checkTargets(config.values)
+    for (const line of targets.lines) yield* Console.error(line)
+    if (targets.unusable > 0) {
+      return yield* new UsageError({ message: `${targets.unusable} notification target(s) cannot be used; fix or remove them in [apprise] urls / [pushbullet]` })
+    }
     const missing = missingForMail(config)
     yield* Console.error(
       missing.length === 0
@@ -28,7 +34,7 @@ const checkConfig = Command.make("check-config", {}, () =>
         : `configuration OK; before \`daemon\` or a mailbox \`once\` can run, set: ${missing.join(", ")}`
     )
   })
-).pipe(Command.withDescription("Check the configuration, print it with secrets masked, and check FanFicFare"))
+).pipe(Command.withDescription("Check the configuration, print it with secrets masked, and check FanFicFare and the notification targets"))
 
 const finish = (reports: ReadonlyArray<StoryReport>, json: boolean) =>
   Effect.gen(function* () {

@@ -28,7 +28,7 @@ export class Notifier extends Context.Service<Notifier, {
       const store = yield* Store
       const { targets, problems } = targetsFromConfig(config.apprise.urls.map(Redacted.value), config.pushbullet)
       for (const problem of problems) yield* Effect.logWarning(`notification target ${problem.label} is not used: ${problem.reason}`)
-      const deliver = makeDelivery({
+      const { send: deliver } = makeDelivery({
         endpoints: { pushbullet: settings.pushbullet_api, discord: settings.discord_api, telegram: settings.telegram_api },
         timeoutMs: settings.timeout_seconds * 1000,
         runCommand: yield* makeCommandRunner

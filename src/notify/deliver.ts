@@ -29,6 +29,8 @@ export interface DeliveryOptions {
   readonly endpoints: Endpoints
   readonly timeoutMs: number
   readonly runCommand: Runner
+  // The Apprise program (tests name one that does not exist).
+  readonly apprise?: string
 }
 
 const PushbulletDevices = Schema.Struct({
@@ -42,7 +44,7 @@ const describeError = (error: unknown): string => {
 }
 
 export const makeDelivery = (options: DeliveryOptions) => {
-  const send = (label: string, call: HttpCall) =>
+  const post = (label: string, call: HttpCall) =>
     Effect.tryPromise({
       try: async () => {
         const response = await fetch(call.url, { method: call.method, headers: call.headers, body: call.method === "GET" ? null : call.body, signal: AbortSignal.timeout(options.timeoutMs) })
@@ -61,7 +63,7 @@ export const makeDelivery = (options: DeliveryOptions) => {
     Effect.gen(function* () {
       if (target.deviceNickname === undefined) return []
       const nickname = target.deviceNickname
-      const text = yield* send(target.label, { method: "GET", url: `${options.endpoints.pushbullet}/v2/devices`, headers: { "access-token": target.token }, body: "" })
+      const text = yield* post(target.label, { method: "GET", url: `${options.endpoints.pushbullet}/v2/devices`, headers: { "access-token": target.token }, body: "" })
       const { devices } = yield* decodeDevices(text).pipe(
         Effect.mapError((error) => new DeliveryFailed({ target: target.label, reason: `unreadable device list: ${error.message}`, retryable: true }))
       )
@@ -73,7 +75,7 @@ export const makeDelivery = (options: DeliveryOptions) => {
       return matching.map((device) => device.iden)
     })
 
-  const viaApprise = (target: Extract<Target, { readonly _tag: "Apprise" }>, message: Message) =>
+  const viaApprise = (target: Extract<Target, { readonly _tag: "Apprise" }>, message: Message, dryRun = false) =>
     Effect.acquireUseRelease(
       // The URL holds secrets: it goes to apprise in a private file, not on its command line.
       Effect.sync(() => {
@@ -82,13 +84,20 @@ export const makeDelivery = (options: DeliveryOptions) => {
         return directory
       }),
       (directory) =>
-        options.runCommand({ command: "apprise", args: ["-t", message.title, "-b", message.body, "-c", join(directory, "apprise.txt")], timeout: `${options.timeoutMs} millis` }).pipe(
+        options.runCommand({
+          command: options.apprise ?? "apprise",
+          args: [...(dryRun ? ["--dry-run"] : []), "-t", message.title, "-b", message.body, "-c", join(directory, "apprise.txt")],
+          timeout: `${options.timeoutMs} millis`
+        }).pipe(
           Effect.mapError((error) =>
             error._tag === "CommandNotFound"
               ? new DeliveryFailed({ target: target.label, reason: "this scheme needs the apprise program, which is not installed (apt-get install apprise, or pip install apprise)", retryable: false })
               : new DeliveryFailed({ target: target.label, reason: error.message, retryable: true })),
           Effect.flatMap((result) =>
-            result.exitCode === 0 ? Effect.void : Effect.fail(new DeliveryFailed({ target: target.label, reason: `apprise exited ${result.exitCode}: ${result.stderr.trim().split("\n").slice(-2).join(" ").slice(0, 300)}`, retryable: true })))
+            result.exitCode === 0 ? Effect.void
+              : dryRun ? Effect.fail(new DeliveryFailed({ target: target.label, reason: "apprise does not recognise this URL", retryable: false }))
+              // Its messages may quote the URL, secrets and all, so only the exit code is passed on.
+              : Effect.fail(new DeliveryFailed({ target: target.label, reason: `apprise could not deliver (exit ${result.exitCode})`, retryable: true })))
         ),
       (directory) => Effect.sync(() => rmSync(directory, { recursive: true, force: true }))
     )
@@ -108,7 +117,11 @@ export const makeDelivery = (options: DeliveryOptions) => {
       }
     }).pipe(Effect.asVoid)
 
-  return (target: Target, message: Message): Effect.Effect<void, DeliveryFailed> => {
+  // For check-config: can this target be used at all? Only apprise's targets can be asked without sending.
+  const usable = (target: Target): Effect.Effect<void, DeliveryFailed> =>
+    target._tag === "Apprise" ? viaApprise(target, { title: "check", body: "check" }, true) : Effect.void
+
+  const send = (target: Target, message: Message): Effect.Effect<void, DeliveryFailed> => {
     switch (target._tag) {
       case "Apprise":
         return viaApprise(target, message)
@@ -116,9 +129,10 @@ export const makeDelivery = (options: DeliveryOptions) => {
         return viaMail(target, message)
       case "Pushbullet":
         return Effect.flatMap(pushbulletDevices(target), (idens) =>
-          Effect.forEach(httpCalls(target, message, options.endpoints, idens), (call) => send(target.label, call), { discard: true }))
+          Effect.forEach(httpCalls(target, message, options.endpoints, idens), (call) => post(target.label, call), { discard: true }))
       default:
-        return Effect.forEach(httpCalls(target, message, options.endpoints), (call) => send(target.label, call), { discard: true })
+        return Effect.forEach(httpCalls(target, message, options.endpoints), (call) => post(target.label, call), { discard: true })
     }
   }
+  return { send, usable }
 }
