@@ -34,7 +34,12 @@ export interface DeliveryOptions {
 }
 
 const PushbulletDevices = Schema.Struct({
-  devices: Schema.Array(Schema.Struct({ iden: Schema.String, nickname: Schema.optionalKey(Schema.String), active: Schema.optionalKey(Schema.Boolean) }))
+  devices: Schema.Array(Schema.Struct({
+    iden: Schema.String,
+    nickname: Schema.optionalKey(Schema.String),
+    active: Schema.optionalKey(Schema.Boolean),
+    pushable: Schema.optionalKey(Schema.Boolean)
+  }))
 })
 const decodeDevices = Schema.decodeUnknownEffect(Schema.fromJsonString(PushbulletDevices))
 
@@ -67,12 +72,14 @@ export const makeDelivery = (options: DeliveryOptions) => {
       const { devices } = yield* decodeDevices(text).pipe(
         Effect.mapError((error) => new DeliveryFailed({ target: target.label, reason: `unreadable device list: ${error.message}`, retryable: true }))
       )
-      const matching = devices.filter((device) => device.active !== false && device.nickname?.toLowerCase() === nickname.toLowerCase())
-      if (matching.length === 0) {
+      // As AutomatedFanfic: the first active, pushable device with that nickname, else every device.
+      const match = devices.find((device) => device.active !== false && device.pushable !== false && device.nickname === nickname)
+      if (match === undefined) {
         const known = devices.flatMap((device) => (device.nickname === undefined ? [] : [device.nickname])).join(", ")
-        return yield* new DeliveryFailed({ target: target.label, reason: `no Pushbullet device is named "${nickname}" (devices: ${known || "none"}); fix [pushbullet] device or leave it empty for all devices`, retryable: false })
+        yield* Effect.logWarning(`no Pushbullet device is named "${nickname}" (devices: ${known || "none"}); sending to all devices. Fix [pushbullet] device.`)
+        return []
       }
-      return matching.map((device) => device.iden)
+      return [match.iden]
     })
 
   const viaApprise = (target: Extract<Target, { readonly _tag: "Apprise" }>, message: Message, dryRun = false) =>

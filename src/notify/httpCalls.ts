@@ -66,7 +66,7 @@ export const httpCalls = (target: Exclude<Target, { readonly _tag: "Mail" | "App
     case "Json":
       return [{
         method: target.method, url: target.url, headers: { ...json, ...authHeader(target.auth), ...target.headers },
-        body: JSON.stringify({ version: "1.0", title: message.title, message: message.body, type: "info" })
+        body: JSON.stringify({ version: "1.0", title: message.title, message: message.body, attachments: [], type: "info" })
       }]
   }
 }

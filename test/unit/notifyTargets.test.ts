@@ -63,7 +63,7 @@ describe("requests per service", () => {
     expect(calls("ntfy://u:p@n.example.test/a")[0]?.headers).toMatchObject({ authorization: `Basic ${Buffer.from("u:p").toString("base64")}` })
     expect(calls("gotify://g.example.test/tok")[0]).toMatchObject({ url: "http://g.example.test/message", headers: { "x-gotify-key": "tok" }, body: { title: message.title, message: message.body, priority: 5 } })
     expect(calls("tgram://1:a/42")[0]).toMatchObject({ url: "https://api.telegram.org/bot1:a/sendMessage", body: { chat_id: "42", text: `${message.title}\n${message.body}` } })
-    expect(calls("json://h.example.test:81/p?+X-A=b")[0]).toMatchObject({ method: "POST", url: "http://h.example.test:81/p", headers: { "X-A": "b" }, body: { version: "1.0", title: message.title, message: message.body, type: "info" } })
+    expect(calls("json://h.example.test:81/p?+X-A=b")[0]).toMatchObject({ method: "POST", url: "http://h.example.test:81/p", headers: { "X-A": "b" }, body: { version: "1.0", title: message.title, message: message.body, attachments: [], type: "info" } })
   })
 
   it("mail goes to the provider's SMTP server, encrypted for mailtos", () => {
