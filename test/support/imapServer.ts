@@ -32,14 +32,17 @@ export interface ImapServer {
 const dovecot = existsSync("/usr/sbin/dovecot") ? "/usr/sbin/dovecot" : "dovecot"
 
 const running = new Set<ChildProcess>()
+let certificateDir: string | undefined
 process.once("exit", () => {
   for (const master of running) master.kill("SIGKILL")
+  if (certificateDir !== undefined) rmSync(certificateDir, { recursive: true, force: true })
 })
 
 let certificate: { readonly cert: string; readonly key: string } | undefined
 const selfSignedCertificate = () => {
   if (certificate !== undefined) return certificate
   const dir = mkdtempSync(join(tmpdir(), "automated-fanfic-cert-"))
+  certificateDir = dir
   const cert = join(dir, "cert.pem")
   const key = join(dir, "key.pem")
   execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=localhost",
