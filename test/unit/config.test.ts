@@ -192,7 +192,7 @@ describe("effective configuration output", () => {
   })
 
   it("names the empty keys the mailbox modes still need", () => {
-    expect(missingForMail(load("[email]\nserver = \"imap.example.com\"\n"))).toEqual(["email.email", "email.password", "calibre.path"])
+    expect(missingForMail(load("[email]\nserver = \"imap.example.com\"\n"))).toEqual(["email.email", "email.password (or access_token / access_token_command)", "calibre.path"])
   })
 })
 
