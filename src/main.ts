@@ -3,6 +3,7 @@ import { Console, Effect } from "effect"
 import { Command } from "effect/cli"
 import { cli } from "./cli/commands.ts"
 import { alreadyReported, exitCodeFor } from "./cli/exitCodes.ts"
+import { installSignalGuard } from "./process/shutdown.ts"
 import { version } from "./version.ts"
 
 const program = Command.run(cli, { version }).pipe(
@@ -12,6 +13,7 @@ const program = Command.run(cli, { version }).pipe(
   Effect.provide(NodeServices.layer)
 )
 
+installSignalGuard()
 NodeRuntime.runMain(program, {
   disableErrorReporting: true,
   teardown: (exit, onExit) => onExit(exitCodeFor(exit))

@@ -1,8 +1,8 @@
-import { Console, Effect, Option } from "effect"
+import { Clock, Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { AppConfig } from "../config/AppConfig.ts"
 import { FanFicFare } from "../fanficfare/FanFicFare.ts"
-import { isFailure, reportLine, type StoryReport, summaryLine } from "../pipeline/StoryReport.ts"
+import { isFailure, reportLine, type StoryReport, summaryCounts, summaryLine } from "../pipeline/StoryReport.ts"
 import { Pipeline } from "../pipeline/Pipeline.ts"
 import type { StoryUrl } from "../stories/StoryUrl.ts"
 import { StoriesFailed, UsageError } from "./CliErrors.ts"
@@ -12,6 +12,8 @@ import { globalOptions, parseUrls, root } from "./root.ts"
 import { configLayer, fanFicFareLayer, intakeLayer, loggingLayer, storyLayer } from "./runtime.ts"
 import { Coordinator } from "../coordinator/Coordinator.ts"
 import { checkTargets } from "../notify/checkTargets.ts"
+import { signalsEndCleanly } from "../process/shutdown.ts"
+import { parseWaitDuration } from "./waitDuration.ts"
 import { ImapSource } from "../mail/ImapSource.ts"
 
 const checkConfig = Command.make("check-config", {}, () =>
@@ -38,7 +40,7 @@ const checkConfig = Command.make("check-config", {}, () =>
 
 const finish = (reports: ReadonlyArray<StoryReport>, json: boolean) =>
   Effect.gen(function* () {
-    yield* json ? Console.log(JSON.stringify({ stories: reports }, null, 2)) : Console.log(summaryLine(reports))
+    yield* json ? Console.log(JSON.stringify({ summary: summaryCounts(reports), stories: reports }, null, 2)) : Console.log(summaryLine(reports))
     const failed = reports.filter(isFailure).length
     if (failed > 0) return yield* new StoriesFailed({ failed })
   })
@@ -63,11 +65,13 @@ const checkMailOnce = Effect.gen(function* () {
   yield* Effect.logInfo(`mailbox checked: ${summary.messages} new message(s), ${summary.queued} new job(s)`)
 })
 
-// Without --url: check the mailbox once, then run every due job in the store.
-const runQueue = (json: boolean) =>
+// Without --url: check the mailbox once, then run every due job in the store (and, with
+// --wait-retries, the retries that fall due within that time).
+const runQueue = (json: boolean, waitMs: number | undefined) =>
   Effect.gen(function* () {
     yield* checkMailOnce
-    const reports = yield* (yield* Coordinator).drain
+    const coordinator = yield* Coordinator
+    const reports = waitMs === undefined ? yield* coordinator.drain : yield* coordinator.drainUntil((yield* Clock.currentTimeMillis) + waitMs)
     if (!json) for (const report of reports) yield* Console.log(reportLine(report))
     yield* finish(reports, json)
   })
@@ -87,9 +91,14 @@ const once = Command.make(
       Flag.withDescription("create an empty Calibre library at --library if there is none (for trying the tool out)"),
       Flag.withDefault(false)
     ),
-    json: Flag.Boolean("json").pipe(Flag.withDescription("print the results as JSON on stdout"), Flag.withDefault(false))
+    json: Flag.Boolean("json").pipe(Flag.withDescription("print the results as JSON on stdout"), Flag.withDefault(false)),
+    waitRetries: Flag.String("wait-retries").pipe(
+      Flag.withDescription("also wait for retries that fall due within this time (90s, 30m, 2h; bare: 1h); others stay queued for the next run"),
+      Flag.withOptionalValue("1h"),
+      Flag.optional
+    )
   },
-  Effect.fn("cli.once")(function* ({ url, library, createLibrary, json }) {
+  Effect.fn("cli.once")(function* ({ url, library, createLibrary, json, waitRetries }) {
     const options = yield* globalOptions
     if (createLibrary && Option.isNone(library)) {
       return yield* new UsageError({ message: "--create-library needs --library DIR: it never creates a library at a configured path" })
@@ -98,9 +107,14 @@ const once = Command.make(
       onNone: () => undefined,
       onSome: (path) => (config: AppConfig["Service"]) => ({ ...config, values: { ...config.values, calibre: { ...config.values.calibre, path } } })
     })
+    const waitMs = Option.isNone(waitRetries) ? undefined : parseWaitDuration(waitRetries.value)
+    if (Option.isSome(waitRetries) && waitMs === undefined) {
+      return yield* new UsageError({ message: `--wait-retries=${waitRetries.value}: give a time such as 90s, 30m, 2h or 1d` })
+    }
+    if (Option.isSome(waitRetries) && url.length > 0) return yield* new UsageError({ message: "--wait-retries runs the job store; it does not go with --url" })
     const services = storyLayer(options, { createLibrary }, withLibrary)
     if (url.length === 0) {
-      return yield* runQueue(json).pipe(Effect.provide(intakeLayer(services)), Effect.provide(loggingLayer(options)))
+      return yield* runQueue(json, waitMs).pipe(Effect.provide(intakeLayer(services)), Effect.provide(loggingLayer(options)))
     }
     const urls = yield* parseUrls(url)
     yield* refreshAll(urls, json).pipe(Effect.provide(services), Effect.provide(loggingLayer(options)))
@@ -111,8 +125,11 @@ const once = Command.make(
 const daemon = Command.make("daemon", {}, () =>
   Effect.gen(function* () {
     const options = yield* globalOptions
+    // Until the configuration is read, a signal stops within the default 30 s.
+    yield* signalsEndCleanly(30)
     const services = intakeLayer(storyLayer(options, { createLibrary: false }))
     yield* Effect.gen(function* () {
+      yield* signalsEndCleanly((yield* AppConfig).values.process.shutdown_timeout)
       const coordinator = yield* Coordinator
       const source = yield* ImapSource
       yield* Effect.logInfo("running jobs as they become due; stop with Ctrl-C or SIGTERM")

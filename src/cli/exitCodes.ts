@@ -1,4 +1,5 @@
 import { Cause, Exit, Option } from "effect"
+import { interruptedExitCode } from "../process/shutdown.ts"
 
 // Exit codes promised in the README: 0 all done, 1 some stories failed (or another runtime
 // failure), 2 usage or configuration error, 3 a component the run needs is unreachable.
@@ -31,7 +32,7 @@ export const exitCodeForError = (error: unknown): number => {
 
 export const exitCodeFor = (exit: Exit.Exit<unknown, unknown>): number => {
   if (Exit.isSuccess(exit)) return ExitCode.ok
-  if (Cause.hasInterruptsOnly(exit.cause)) return 130
+  if (Cause.hasInterruptsOnly(exit.cause)) return interruptedExitCode()
   return Option.match(Cause.findErrorOption(exit.cause), {
     onNone: () => ExitCode.storiesFailed,
     onSome: exitCodeForError

@@ -21,6 +21,8 @@ export type CoordinatorError = PipelineError | StoreError
 export class Coordinator extends Context.Service<Coordinator, {
   // Runs what is due now and what becomes due while it runs, then returns what each came to.
   readonly drain: Effect.Effect<ReadonlyArray<StoryReport>, CoordinatorError>
+  // The same, and also waits for retries that fall due before `deadline` (epoch ms).
+  drainUntil(deadline: number): Effect.Effect<ReadonlyArray<StoryReport>, CoordinatorError>
   // Runs jobs as they become due, until interrupted; interrupted jobs go back to the queue.
   readonly run: Effect.Effect<never, CoordinatorError>
   // A job was added in this process: look again now.
@@ -53,8 +55,10 @@ const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
     if (removed > 0) yield* Effect.logInfo(`removed ${removed} work folder(s) left by a killed run`)
   })
 
-  const loop = (untilIdle: boolean) =>
+  // until: "never" runs for good; a time returns once nothing runs and nothing falls due before it.
+  const loop = (until: number | "never") =>
     Effect.gen(function* () {
+      const untilIdle = until !== "never"
       yield* recover
       const reports: Array<StoryReport> = []
       const running = yield* FiberMap.make<string>()
@@ -136,14 +140,18 @@ const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
       while (true) {
         if (yield* Deferred.isDone(fatal)) return yield* Deferred.await(fatal)
         const started = yield* dispatch
-        if (untilIdle && started === 0 && (yield* FiberMap.size(running)) === 0) return reports
+        if (untilIdle && started === 0 && (yield* FiberMap.size(running)) === 0) {
+          const next = yield* store.nextDueAt([])
+          if (Option.isNone(next) || next.value > until) return reports
+        }
         yield* pause
       }
     }).pipe(Effect.scoped)
 
   return Coordinator.of({
-    drain: loop(true),
-    run: Effect.andThen(loop(false), Effect.never),
+    drain: loop(0),
+    drainUntil: (deadline: number) => loop(deadline),
+    run: Effect.andThen(loop("never"), Effect.never),
     wake
   })
 })

@@ -21,10 +21,15 @@ export interface StoryReport {
 
 export const isFailure = (report: StoryReport) => report.result === "failed"
 
-export const summaryLine = (reports: ReadonlyArray<StoryReport>): string => {
+export const summaryCounts = (reports: ReadonlyArray<StoryReport>) => {
   const count = (result: StoryResult) => reports.filter((report) => report.result === result).length
-  return `${reports.length} stor${reports.length === 1 ? "y" : "ies"}: ${count("added")} added, ${count("updated")} updated, ` +
-    `${count("unchanged")} unchanged, ${count("kept")} kept, ${count("failed")} failed`
+  return { stories: reports.length, added: count("added"), updated: count("updated"), unchanged: count("unchanged"), kept: count("kept"), failed: count("failed") }
+}
+
+export const summaryLine = (reports: ReadonlyArray<StoryReport>): string => {
+  const counts = summaryCounts(reports)
+  return `${counts.stories} stor${counts.stories === 1 ? "y" : "ies"}: ${counts.added} added, ${counts.updated} updated, ` +
+    `${counts.unchanged} unchanged, ${counts.kept} kept, ${counts.failed} failed`
 }
 
 export const reportLine = (report: StoryReport): string => {

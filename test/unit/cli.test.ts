@@ -185,3 +185,10 @@ describe("automated-fanfic command line", () => {
     expect(run.stderr).toContain("there is no metadata.db here")
   })
 })
+
+describe("--wait-retries durations", () => {
+  it("reads seconds, minutes, hours and days; a bare number is minutes; nonsense is refused", async () => {
+    const { parseWaitDuration } = await import("../../src/cli/waitDuration.ts")
+    expect(["90s", "30m", "2h", "1d", "15", "1.5h", "soon", ""].map(parseWaitDuration)).toEqual([90_000, 1_800_000, 7_200_000, 86_400_000, 900_000, 5_400_000, undefined, undefined])
+  })
+})

@@ -121,6 +121,21 @@ describe("Coordinator retries on the test clock", () => {
       ])
     }))
 
+  it.effect("drainUntil also runs the retries that fall due before its deadline, and no later ones", () =>
+    Effect.gen(function* () {
+      const runs: Array<Run> = []
+      const pipeline = scripted(runs, (url) => Effect.succeed(failing(url, false)), Duration.seconds(0))
+      const reports = yield* Effect.gen(function* () {
+        yield* add("http://a.com?sid=1")
+        const fiber = yield* Effect.forkChild((yield* Coordinator).drainUntil(2 * minute))
+        yield* advance(Duration.minutes(10))
+        return yield* Fiber.join(fiber)
+      }).pipe(Effect.provide(services(storeFile(), pipeline, policy())), fixedRandom(0.5))
+      // Tries at 0 and 1 minute; the next one (3 minutes) is after the deadline and stays queued.
+      expect(startsOf(runs)).toEqual([0, 1])
+      expect(reports).toHaveLength(2)
+    }))
+
   it.effect("nothing new after an email is rechecked twice, ten minutes apart", () =>
     Effect.gen(function* () {
       const runs: Array<Run> = []
