@@ -6,6 +6,8 @@
 #   SETUP_SKIP_SYSTEM=1   do not touch Debian packages
 #   SETUP_SKIP_DOVECOT=1  do not install dovecot (only the test suite needs it)
 #   SETUP_SKIP_APPRISE=1  do not install apprise (needed only for notification schemes not sent natively)
+#   SETUP_PRODUCTION=1    what the program needs to run, nothing for tests or building (the Docker
+#                         image: no dovecot, no nix, no npm packages; it runs the prebuilt bundle)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,16 +16,19 @@ say() { printf 'setup: %s\n' "$*"; }
 system_packages=()
 if [ "${SETUP_SKIP_SYSTEM:-0}" != 1 ]; then
   command -v calibredb >/dev/null 2>&1 || system_packages+=(calibre)
+  if [ "${SETUP_PRODUCTION:-0}" = 1 ]; then SETUP_SKIP_DOVECOT=1; SETUP_SKIP_NIX=1; fi
   if [ "${SETUP_SKIP_DOVECOT:-0}" != 1 ] && ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
     system_packages+=(dovecot-imapd)
   fi
   # Notification schemes without a native sender go through Apprise's own program.
   [ "${SETUP_SKIP_APPRISE:-0}" = 1 ] || command -v apprise >/dev/null 2>&1 || system_packages+=(apprise)
+  # The packaging test parses flake.nix with nix-instantiate.
+  [ "${SETUP_SKIP_NIX:-0}" = 1 ] || command -v nix-instantiate >/dev/null 2>&1 || system_packages+=(nix-bin)
   # The mail tests give their Dovecot a self-signed certificate.
   [ "${SETUP_SKIP_DOVECOT:-0}" = 1 ] || command -v openssl >/dev/null 2>&1 || system_packages+=(openssl)
   command -v python3 >/dev/null 2>&1 || system_packages+=(python3)
   python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || system_packages+=(python3-venv)
-  command -v npm >/dev/null 2>&1 || system_packages+=(npm)
+  [ "${SETUP_PRODUCTION:-0}" = 1 ] || command -v npm >/dev/null 2>&1 || system_packages+=(npm)
 fi
 
 if [ ${#system_packages[@]} -gt 0 ]; then
@@ -43,11 +48,13 @@ fi
 
 # npm dependencies, Node 24 among them (node_modules/.bin/node). Scripts are not needed:
 # the Node binary and esbuild's binary come as plain packages.
-if [ ! -x node_modules/.bin/node ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ "${SETUP_PRODUCTION:-0}" = 1 ]; then
+  : # the image runs dist/ on its own Node 24
+elif [ ! -x node_modules/.bin/node ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies"
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error 2>&1 | grep -v 'Unknown user config' || true
 fi
-[ -x node_modules/.bin/node ] || { say "npm ci did not install Node 24 (node_modules/.bin/node)"; exit 1; }
+[ "${SETUP_PRODUCTION:-0}" = 1 ] || [ -x node_modules/.bin/node ] || { say "npm ci did not install Node 24 (node_modules/.bin/node)"; exit 1; }
 
 # FanFicFare, pinned with all its dependencies.
 requirements=scripts/fanficfare-requirements.txt
@@ -60,4 +67,6 @@ if ! .venv/bin/fanficfare --version 2>/dev/null | grep -qx "Version: $wanted" ||
   touch .venv/pyvenv.cfg
 fi
 
-say "ready: node $(node_modules/.bin/node --version), FanFicFare $(.venv/bin/fanficfare --version | sed 's/Version: //'), $(calibredb --version 2>/dev/null || echo 'calibredb missing')"
+node_binary=node_modules/.bin/node
+[ -x "$node_binary" ] || node_binary=node
+say "ready: node $("$node_binary" --version), FanFicFare $(.venv/bin/fanficfare --version | sed 's/Version: //'), $(calibredb --version 2>/dev/null || echo 'calibredb missing')"

@@ -11,3 +11,8 @@ export class StoriesFailed extends Schema.TaggedError<StoriesFailed>()("StoriesF
     return `${this.failed} stor${this.failed === 1 ? "y" : "ies"} failed`
   }
 }
+
+// `health`: exit code 1, as a health check expects.
+export class Unhealthy extends Schema.TaggedError<Unhealthy>()("Unhealthy", {
+  message: Schema.String
+}) {}

@@ -8,6 +8,7 @@ import type { StoryUrl } from "../stories/StoryUrl.ts"
 import { StoriesFailed, UsageError } from "./CliErrors.ts"
 import { missingForMail, renderEffectiveConfig } from "./renderConfig.ts"
 import { add, status } from "./jobCommands.ts"
+import { daemon, health } from "./daemonCommand.ts"
 import { globalOptions, parseUrls, root } from "./root.ts"
 import { configLayer, fanFicFareLayer, intakeLayer, loggingLayer, storyLayer } from "./runtime.ts"
 import { Coordinator } from "../coordinator/Coordinator.ts"
@@ -121,33 +122,12 @@ const once = Command.make(
   })
 ).pipe(Command.withDescription("Run a single pass and exit: refresh the given stories, or check the mailbox once and run every due job"))
 
-// Watches the mailbox and runs jobs as they become due (from mail, or `add` in any terminal) until stopped.
-const daemon = Command.make("daemon", {}, () =>
-  Effect.gen(function* () {
-    const options = yield* globalOptions
-    // Until the configuration is read, a signal stops within the default 30 s.
-    yield* signalsEndCleanly(30)
-    const services = intakeLayer(storyLayer(options, { createLibrary: false }))
-    yield* Effect.gen(function* () {
-      yield* signalsEndCleanly((yield* AppConfig).values.process.shutdown_timeout)
-      const coordinator = yield* Coordinator
-      const source = yield* ImapSource
-      yield* Effect.logInfo("running jobs as they become due; stop with Ctrl-C or SIGTERM")
-      if (!source.configured) {
-        yield* Effect.logWarning("no [email] server configured: only jobs from `add` run")
-        return yield* coordinator.run
-      }
-      // Either failing for good stops both.
-      return yield* Effect.all([coordinator.run, source.run(coordinator.wake)], { concurrency: "unbounded" })
-    }).pipe(Effect.provide(services), Effect.provide(loggingLayer(options)))
-  })
-).pipe(Command.withDescription("Watch the mailbox and run jobs as they become due, until stopped"))
-
 export const cli = root.pipe(
   Command.withSubcommands([
     daemon,
     once,
     add,
+    health,
     status,
     checkConfig
   ])

@@ -1,4 +1,7 @@
 import { Clock, Console, Effect } from "effect"
+import { dirname } from "node:path"
+import { isAlive } from "../process/alive.ts"
+import { healthFileIn, judgeHealth, readHealth } from "../process/daemonHealth.ts"
 import { Argument, Command, Flag } from "effect/cli"
 import { Store } from "../store/Store.ts"
 import { Sites } from "../sites/Sites.ts"
@@ -47,9 +50,14 @@ export const status = Command.make(
     const options = yield* globalOptions
     yield* Effect.gen(function* () {
       const store = yield* Store
-      const data = { file: store.file, now: yield* Clock.currentTimeMillis, jobs: yield* store.jobs(), stories: yield* store.stories, sites: yield* store.sites }
-      if (json) return yield* Console.log(JSON.stringify(statusJson(data), null, 2))
-      for (const line of statusText(data)) yield* Console.log(line)
+      const now = yield* Clock.currentTimeMillis
+      const data = { file: store.file, now, jobs: yield* store.jobs(), stories: yield* store.stories, sites: yield* store.sites }
+      const daemonHealth = readHealth(healthFileIn(dirname(store.file)))
+      const verdict = judgeHealth(daemonHealth, now, isAlive)
+      if (json) {
+        return yield* Console.log(JSON.stringify({ daemon: { running: verdict.running, healthy: verdict.healthy, ...(verdict.running ? daemonHealth : {}) }, ...statusJson(data) }, null, 2))
+      }
+      for (const line of [...verdict.lines, ...statusText(data)]) yield* Console.log(line)
     }).pipe(Effect.provide(storeLayer(options)))
   })
 ).pipe(Command.withDescription("Show each site's state, the stories, and the queued, waiting and finished jobs"))

@@ -1,0 +1,54 @@
+import { Clock, Console, Duration, Effect } from "effect"
+import { Command } from "effect/cli"
+import { AppConfig } from "../config/AppConfig.ts"
+import { dataDirectory } from "../config/dataDir.ts"
+import { Coordinator } from "../coordinator/Coordinator.ts"
+import { ImapSource } from "../mail/ImapSource.ts"
+import { isAlive } from "../process/alive.ts"
+import { healthFileIn, judgeHealth, makeHealthReporter, readHealth } from "../process/daemonHealth.ts"
+import { signalsEndCleanly } from "../process/shutdown.ts"
+import { supervise } from "../process/supervise.ts"
+import { Unhealthy } from "./CliErrors.ts"
+import { globalOptions } from "./root.ts"
+import { configLayer, intakeLayer, loggingLayer, storyLayer } from "./runtime.ts"
+
+// The daemon: the job runner and the mailbox reader, each supervised, their health in the data folder.
+export const daemon = Command.make("daemon", {}, () =>
+  Effect.gen(function* () {
+    const options = yield* globalOptions
+    // Until the configuration is read, a signal stops within the default 30 s.
+    yield* signalsEndCleanly(30)
+    const services = intakeLayer(storyLayer(options, { createLibrary: false }))
+    yield* Effect.scoped(Effect.gen(function* () {
+      const config = (yield* AppConfig).values
+      yield* signalsEndCleanly(config.process.shutdown_timeout)
+      const report = yield* makeHealthReporter(healthFileIn(dataDirectory(config, process.env)))
+      const policy = {
+        maxRestarts: config.process.auto_restart ? config.process.max_restart_attempts : 0,
+        delay: Duration.seconds(config.process.restart_delay),
+        healthyAfter: Duration.minutes(5)
+      }
+      const coordinator = yield* Coordinator
+      const source = yield* ImapSource
+      yield* Effect.logInfo("running jobs as they become due; stop with Ctrl-C or SIGTERM")
+      const jobs = supervise("jobs", coordinator.run, policy, report)
+      if (!source.configured) {
+        yield* Effect.logWarning("no [email] server configured: only jobs from `add` run")
+        return yield* jobs
+      }
+      // Either failing for good stops both.
+      return yield* Effect.all([jobs, supervise("mail", source.run(coordinator.wake), policy, report)], { concurrency: "unbounded" })
+    })).pipe(Effect.provide(services), Effect.provide(loggingLayer(options)))
+  })
+).pipe(Command.withDescription("Watch the mailbox and run jobs as they become due, until stopped"))
+
+// For a container HEALTHCHECK or a monitor: exit 0 while the daemon runs and none of its services failed.
+export const health = Command.make("health", {}, () =>
+  Effect.gen(function* () {
+    const options = yield* globalOptions
+    const config = (yield* Effect.provide(AppConfig, configLayer(options))).values
+    const verdict = judgeHealth(readHealth(healthFileIn(dataDirectory(config, process.env))), yield* Clock.currentTimeMillis, isAlive)
+    for (const line of verdict.lines) yield* Console.log(line)
+    if (!verdict.healthy) return yield* new Unhealthy({ message: verdict.running ? "the daemon is unhealthy" : "the daemon is not running" })
+  })
+).pipe(Command.withDescription("Exit 0 if the daemon runs and its services are up (for health checks)"))
