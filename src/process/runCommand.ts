@@ -1,5 +1,6 @@
 import { Duration, Effect, type PlatformError, Schema, Stream } from "effect"
 import { ChildProcess, ChildProcessSpawner } from "effect/process"
+import { trackChild, untrackChild } from "./children.ts"
 
 // Runs one external program to completion: argv only (never a shell), both output streams
 // drained concurrently so a chatty child cannot block on a full pipe, and a time limit after
@@ -54,6 +55,9 @@ export const runCommand = Effect.fn("runCommand")(function* (request: CommandReq
         forceKillAfter: "3 seconds"
       })
     )
+    const pid = Number(handle.pid)
+    trackChild(pid)
+    yield* Effect.addFinalizer(() => Effect.sync(() => untrackChild(pid)))
     const [stdout, stderr, exitCode] = yield* Effect.all(
       [collect(handle.stdout), collect(handle.stderr), handle.exitCode],
       { concurrency: "unbounded" }

@@ -1,4 +1,5 @@
 import { Effect } from "effect"
+import { killChildrenNow } from "./children.ts"
 
 // Stopping on a signal. The first SIGINT/SIGTERM asks for a clean stop (the runtime interrupts the
 // program: running jobs go back to the queue, FanFicFare is killed, work folders are removed); a
@@ -14,11 +15,13 @@ const onSignal = (signal: NodeJS.Signals) => {
   if (signals === 1) {
     setTimeout(() => {
       process.stderr.write(`error: the clean stop after ${signal} took longer than ${timeoutMs / 1000} s (process.shutdown_timeout); exiting now\n`)
+      killChildrenNow()
       process.exit(1)
     }, timeoutMs).unref()
     return
   }
   process.stderr.write(`${signal} again: exiting now without waiting for the clean stop\n`)
+  killChildrenNow()
   process.exit(130)
 }
 

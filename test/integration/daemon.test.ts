@@ -45,9 +45,22 @@ describe("daemon", () => {
     expect((await runCli(["add", "http://test4.com?sid=40"], { env })).code).toBe(0)
     await waitUntil(() => processesMentioning("test4.com?sid=40").length > 0, "FanFicFare downloads the slow story", 30_000)
     daemon.kill("SIGTERM")
-    await exited
+    expect(await exited).toBe(0)
     expect(processesMentioning("test4.com?sid=40")).toEqual([])
     expect(readdirSync(jails).filter((name) => name.startsWith("automated-fanfic-job-"))).toEqual([])
     expect(await jobsNow()).toContainEqual(expect.objectContaining({ url: "http://test4.com?sid=40", state: "queued" }))
   })
+
+  // (That the next start queues such a job again and removes its work folder is crashSafety.test.ts's subject.)
+  it("a second signal ends it at once, FanFicFare with it", async () => {
+    const daemon = startCli(["daemon"], { env })
+    const exited = exitOf(daemon)
+    expect((await runCli(["add", "http://test4.com?sid=41"], { env })).code).toBe(0)
+    await waitUntil(() => processesMentioning("test4.com?sid=41").length > 0, "FanFicFare downloads the slow story", 30_000)
+    daemon.kill("SIGTERM")
+    daemon.kill("SIGTERM")
+    expect(await exited).toBe(130)
+    await waitUntil(() => processesMentioning("test4.com?sid=41").length === 0, "FanFicFare killed with it", 5_000)
+  })
 })
+
