@@ -3,7 +3,7 @@
 //   npm run bundle && node_modules/.bin/node bench/startup.ts [runs=5]
 // Ready: the daemon has logged that it runs jobs. Idle RSS: /proc/PID/status VmRSS 10 s later, no
 // mailbox configured, no web server. Targets (issue 8): ≤ 0.5 s and ≤ 80 MB.
-import { spawn } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -13,12 +13,16 @@ const root = join(import.meta.dirname, "..")
 const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024
 
+// One empty library for every run: the daemon checks it at start-up.
+const library = join(mkdtempSync(join(tmpdir(), "automated-fanfic-startup-library-")), "library")
+execFileSync("calibredb", ["list", "--with-library", library], { stdio: "ignore" })
+
 const once = () =>
   new Promise<{ readyMs: number; rss: number }>((resolve, reject) => {
     const data = mkdtempSync(join(tmpdir(), "automated-fanfic-startup-"))
     const started = performance.now()
     const daemon = spawn(process.execPath, ["--max-semi-space-size=8", join(root, "dist", "automated-fanfic.mjs"), "daemon"], {
-      env: { ...process.env, FFDL_DATA__DIR: data, FFDL_CALIBRE__PATH: join(data, "library") },
+      env: { ...process.env, FFDL_DATA__DIR: data, FFDL_CALIBRE__PATH: library },
       stdio: ["ignore", "ignore", "pipe"]
     })
     let log = ""

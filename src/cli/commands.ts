@@ -24,7 +24,7 @@ const checkConfig = Command.make("check-config", {}, () =>
     yield* Console.log(renderEffectiveConfig(config))
     for (const warning of config.warnings) yield* Console.error(`warning: ${warning}`)
     const fanFicFare = yield* Effect.provide(FanFicFare, fanFicFareLayer(options))
-    yield* Console.error(`FanFicFare ${fanFicFare.version} (${fanFicFare.executable})`)
+    yield* Console.error(`FanFicFare ${yield* fanFicFare.version} (${fanFicFare.executable})`)
     const targets = yield* checkTargets(config.values)
     for (const line of targets.lines) yield* Console.error(line)
     if (targets.unusable > 0) {

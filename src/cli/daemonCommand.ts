@@ -3,6 +3,7 @@ import { Command } from "effect/cli"
 import { AppConfig } from "../config/AppConfig.ts"
 import { dataDirectory } from "../config/dataDir.ts"
 import { Coordinator } from "../coordinator/Coordinator.ts"
+import { FanFicFare } from "../fanficfare/FanFicFare.ts"
 import { ImapSource } from "../mail/ImapSource.ts"
 import { isAlive } from "../process/alive.ts"
 import { healthFileIn, judgeHealth, makeHealthReporter, readHealth } from "../process/daemonHealth.ts"
@@ -30,14 +31,14 @@ export const daemon = Command.make("daemon", {}, () =>
       }
       const coordinator = yield* Coordinator
       const source = yield* ImapSource
+      // Checked beside the services rather than before them: FanFicFare takes over a second to answer.
+      const fanFicFareWorks = Effect.andThen((yield* FanFicFare).version, Effect.never)
       yield* Effect.logInfo("running jobs as they become due; stop with Ctrl-C or SIGTERM")
       const jobs = supervise("jobs", coordinator.run, policy, report)
-      if (!source.configured) {
-        yield* Effect.logWarning("no [email] server configured: only jobs from `add` run")
-        return yield* jobs
-      }
-      // Either failing for good stops both.
-      return yield* Effect.all([jobs, supervise("mail", source.run(coordinator.wake), policy, report)], { concurrency: "unbounded" })
+      if (!source.configured) yield* Effect.logWarning("no [email] server configured: only jobs from `add` run")
+      const mail = source.configured ? [supervise("mail", source.run(coordinator.wake), policy, report)] : []
+      // Any of them failing for good stops them all.
+      return yield* Effect.all([fanFicFareWorks, jobs, ...mail], { concurrency: "unbounded" })
     })).pipe(Effect.provide(services), Effect.provide(loggingLayer(options)))
   })
 ).pipe(Command.withDescription("Watch the mailbox and run jobs as they become due, until stopped"))

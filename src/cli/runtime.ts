@@ -61,9 +61,9 @@ export const storyLayer = (options: GlobalOptions, library: { readonly createLib
   )
 
 // The Coordinator over the story services, with the Store from the same configuration.
-export const coordinatorLayer = <E, R>(services: Layer.Layer<Pipeline | AppConfig | NodeServices.NodeServices, E, R>) =>
+export const coordinatorLayer = <ROut, E, R>(services: Layer.Layer<ROut, E, R>) =>
   Coordinator.layer.pipe(Layer.provideMerge(Notifier.layer), Layer.provideMerge(storeFromConfig), Layer.provideMerge(services))
 
 // The mailbox reader beside the Coordinator, sharing its Store and configuration.
-export const intakeLayer = <E, R>(services: Layer.Layer<Pipeline | AppConfig | NodeServices.NodeServices, E, R>) =>
+export const intakeLayer = <ROut, E, R>(services: Layer.Layer<ROut, E, R>) =>
   ImapSource.layer.pipe(Layer.provideMerge(Sites.layer), Layer.provideMerge(coordinatorLayer(services)))

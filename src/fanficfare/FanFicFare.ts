@@ -46,7 +46,8 @@ export const locateExecutable = (configured: string): string => {
 
 export class FanFicFare extends Context.Service<FanFicFare, {
   readonly executable: string
-  readonly version: string
+  // Asked once, in the background from start-up on (FanFicFare takes over a second to start), then remembered.
+  readonly version: Effect.Effect<string, FanFicFareUnavailable>
   fetch(workDir: string, target: FetchTarget): Effect.Effect<FetchResult, FanFicFareUnavailable>
 }>()("automated-fanfic/fanficfare/FanFicFare") {
   static readonly layer = Layer.effect(
@@ -84,8 +85,8 @@ export class FanFicFare extends Context.Service<FanFicFare, {
         }
         return match[1]
       }).pipe(Effect.catchTags({ CommandNotFound: (e) => Effect.fail(unavailable(e)), CommandTimedOut: (e) => Effect.fail(unavailable(e)) }))
-      // A missing or broken install fails here, at start-up, rather than at the first story.
-      const version = yield* readVersion
+      const version = yield* Effect.cached(readVersion)
+      yield* Effect.forkScoped(Effect.ignore(version))
 
       const fingerprint = (path: string) =>
         fs.stat(path).pipe(

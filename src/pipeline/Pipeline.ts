@@ -50,7 +50,7 @@ export class Pipeline extends Context.Service<Pipeline, {
         const base = { url, bookId: existing.id, ...titleOf(fetched), detail: describeOutcome(fetched.outcome) }
         switch (fetched.outcome._tag) {
           case "Updated": {
-            const bookId = yield* calibre.updateStory(libraryUrl, existing, fetched.epub, fanFicFare.version)
+            const bookId = yield* calibre.updateStory(libraryUrl, existing, fetched.epub, yield* fanFicFare.version)
             return { ...base, bookId, result: "updated" } satisfies StoryReport
           }
           case "NothingNew":
@@ -75,7 +75,7 @@ export class Pipeline extends Context.Service<Pipeline, {
         // Calibre has it under the canonical URL: update that book from its own EPUB, so chapter
         // counts are compared and a longer copy is never replaced by this fresh download.
         if (Option.isSome(known)) return yield* update(jail, url, known.value, force)
-        const bookId = yield* calibre.addStory(canonical, fetched.epub, fanFicFare.version)
+        const bookId = yield* calibre.addStory(canonical, fetched.epub, yield* fanFicFare.version)
         return { ...base, bookId, result: "added" } satisfies StoryReport
       })
 
