@@ -1,5 +1,5 @@
 import { Duration, Effect, Queue, type Scope } from "effect"
-import { ImapFlow, type ImapFlowOptions } from "imapflow"
+import type { ImapFlow, ImapFlowOptions } from "imapflow"
 import { readFileSync } from "node:fs"
 import type { ConfigFile } from "../config/ConfigSchema.ts"
 import { classifyImapError, MailboxMissing, type MailError, MailNotConfigured, MailTlsFailed, MailUnreachable } from "./mailErrors.ts"
@@ -62,6 +62,8 @@ export const openSession = (
     const client = yield* Effect.acquireRelease(
       Effect.tryPromise({
         try: async () => {
+          // Loaded when first needed: a daemon without a mailbox never pays for it (bench/startup.ts).
+          const { ImapFlow } = await import("imapflow")
           const client = new ImapFlow(options)
           // Without an 'error' listener a connection reset would crash the whole process.
           client.on("error", (error) => {

@@ -1,5 +1,4 @@
 import { Effect, Schema } from "effect"
-import { MailParser } from "mailparser"
 import type { Readable } from "node:stream"
 import { htmlLinks, textLinks } from "./bodyLinks.ts"
 
@@ -27,7 +26,8 @@ const maxTextPart = 4 * 1024 * 1024
 const headerText = (value: unknown): string | null => (typeof value === "string" && value.trim() !== "" ? value.trim() : null)
 
 export const messageLinks = (source: Readable | Buffer): Effect.Effect<MessageLinks, UnreadableMessage> =>
-  Effect.callback<MessageLinks, UnreadableMessage>((resume) => {
+  // mailparser (with its charset tables) is loaded with the first message, not at start-up.
+  Effect.flatMap(Effect.promise(() => import("mailparser")), ({ MailParser }) => Effect.callback<MessageLinks, UnreadableMessage>((resume) => {
     const parser = new MailParser({ skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
     let headers: ReadonlyMap<string, unknown> = new Map()
     let html: string | undefined
@@ -64,4 +64,4 @@ export const messageLinks = (source: Readable | Buffer): Effect.Effect<MessageLi
       source.unpipe(parser)
       source.destroy()
     })
-  })
+  }))

@@ -1,5 +1,4 @@
 import { Effect, Schema } from "effect"
-import { createTransport } from "nodemailer"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -111,7 +110,8 @@ export const makeDelivery = (options: DeliveryOptions) => {
 
   const viaMail = (target: Extract<Target, { readonly _tag: "Mail" }>, message: Message) =>
     Effect.tryPromise({
-      try: () => createTransport(mailTransport(target.mail, options.timeoutMs)).sendMail({
+      // nodemailer is loaded with the first mail sent, not at start-up.
+      try: async () => (await import("nodemailer")).createTransport(mailTransport(target.mail, options.timeoutMs)).sendMail({
         from: target.mail.fromName === undefined ? target.mail.from : { name: target.mail.fromName, address: target.mail.from },
         to: [...target.mail.to],
         subject: message.title,

@@ -52,7 +52,7 @@ describe("the image's install step", () => {
     const app = join(mkdtempSync(join(tmpdir(), "automated-fanfic-image-")), "app")
     mkdirSync(app)
     // package.json's own bundle command, writing into the copy: other tests run the CLI from dist/ meanwhile.
-    const bundle = String(JSON.parse(read("package.json")).scripts.bundle).replace("dist/automated-fanfic.mjs", join(app, "dist", "automated-fanfic.mjs"))
+    const bundle = String(JSON.parse(read("package.json")).scripts.bundle).replace("--outdir=dist", `--outdir=${join(app, "dist")}`)
     execFileSync("sh", ["-c", `PATH="${join(repoRoot, "node_modules", ".bin")}:$PATH" ${bundle}`], { cwd: repoRoot, stdio: "ignore" })
     for (const path of ["package.json", "package-lock.json", "scripts", "bin", "config.example.toml", "docker"]) cpSync(join(repoRoot, path), join(app, path), { recursive: true })
     // The image's node is on PATH; here the project's Node 24 plays that part.
