@@ -70,5 +70,14 @@ describe("daemon", () => {
     expect(Date.now() - secondAt).toBeLessThan(5_000)
     await silent.close()
   })
+
+  it("a signal during start-up stops it cleanly, leaving no health file behind", async () => {
+    const daemon = startCli(["daemon"], { env })
+    const exited = exitOf(daemon)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    daemon.kill("SIGTERM")
+    expect([0, 130]).toContain(await exited)
+    expect(readdirSync(join(scratch, "data")).filter((name) => name.startsWith("daemon-health"))).toEqual([])
+  })
 })
 

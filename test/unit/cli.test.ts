@@ -186,6 +186,14 @@ describe("automated-fanfic command line", () => {
   })
 })
 
+describe("--wait-retries", () => {
+  it("with a time that is not one is a usage error, exit 2", async () => {
+    const run = await runCli(["once", "--wait-retries=soon"], { env: { FFDL_DATA__DIR: join(scratch, "wait-data") } })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("--wait-retries=soon: give a time such as 90s, 30m, 2h or 1d")
+  })
+})
+
 describe("--wait-retries durations", () => {
   it("reads seconds, minutes, hours and days; a bare number is minutes; nonsense is refused", async () => {
     const { parseWaitDuration } = await import("../../src/cli/waitDuration.ts")
