@@ -6,6 +6,7 @@
 #   SETUP_SKIP_SYSTEM=1   do not touch Debian packages
 #   SETUP_SKIP_DOVECOT=1  do not install dovecot (only the test suite needs it)
 #   SETUP_SKIP_APPRISE=1  do not install apprise (needed only for notification schemes not sent natively)
+#   SETUP_SKIP_BROWSER=1  do not install chromium (only the dashboard's browser test needs it)
 #   SETUP_PRODUCTION=1    what the program needs to run, nothing for tests or building (the Docker
 #                         image: no dovecot, no nix, no npm packages; it runs the prebuilt bundle)
 set -euo pipefail
@@ -16,7 +17,7 @@ say() { printf 'setup: %s\n' "$*"; }
 system_packages=()
 if [ "${SETUP_SKIP_SYSTEM:-0}" != 1 ]; then
   command -v calibredb >/dev/null 2>&1 || system_packages+=(calibre)
-  if [ "${SETUP_PRODUCTION:-0}" = 1 ]; then SETUP_SKIP_DOVECOT=1; SETUP_SKIP_NIX=1; fi
+  if [ "${SETUP_PRODUCTION:-0}" = 1 ]; then SETUP_SKIP_DOVECOT=1; SETUP_SKIP_NIX=1; SETUP_SKIP_BROWSER=1; fi
   if [ "${SETUP_SKIP_DOVECOT:-0}" != 1 ] && ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
     system_packages+=(dovecot-imapd)
   fi
@@ -24,6 +25,8 @@ if [ "${SETUP_SKIP_SYSTEM:-0}" != 1 ]; then
   [ "${SETUP_SKIP_APPRISE:-0}" = 1 ] || command -v apprise >/dev/null 2>&1 || system_packages+=(apprise)
   # The packaging test parses flake.nix with nix-instantiate.
   [ "${SETUP_SKIP_NIX:-0}" = 1 ] || command -v nix-instantiate >/dev/null 2>&1 || system_packages+=(nix-bin)
+  # The dashboard test drives a headless browser.
+  [ "${SETUP_SKIP_BROWSER:-0}" = 1 ] || command -v chromium >/dev/null 2>&1 || system_packages+=(chromium)
   # The mail tests give their Dovecot a self-signed certificate.
   [ "${SETUP_SKIP_DOVECOT:-0}" = 1 ] || command -v openssl >/dev/null 2>&1 || system_packages+=(openssl)
   command -v python3 >/dev/null 2>&1 || system_packages+=(python3)

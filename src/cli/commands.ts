@@ -16,6 +16,7 @@ import { checkTargets } from "../notify/checkTargets.ts"
 import { signalsEndCleanly } from "../process/shutdown.ts"
 import { parseWaitDuration } from "./waitDuration.ts"
 import { ImapSource } from "../mail/ImapSource.ts"
+import { startWebServer } from "../web/WebServer.ts"
 
 const checkConfig = Command.make("check-config", {}, () =>
   Effect.gen(function* () {
@@ -70,12 +71,13 @@ const checkMailOnce = Effect.gen(function* () {
 // --wait-retries, the retries that fall due within that time).
 const runQueue = (json: boolean, waitMs: number | undefined) =>
   Effect.gen(function* () {
+    yield* startWebServer({ mode: "once", wake: Effect.void })
     yield* checkMailOnce
     const coordinator = yield* Coordinator
     const reports = waitMs === undefined ? yield* coordinator.drain : yield* coordinator.drainUntil((yield* Clock.currentTimeMillis) + waitMs)
     if (!json) for (const report of reports) yield* Console.log(reportLine(report))
     yield* finish(reports, json)
-  })
+  }).pipe(Effect.scoped)
 
 const once = Command.make(
   "once",

@@ -8,7 +8,7 @@ export const ExitCode = { ok: 0, storiesFailed: 1, usage: 2, unreachable: 3 } as
 const usageErrors = new Set(["ConfigError", "InvalidStoryUrl", "UsageError", "MailNotConfigured"])
 const unreachableErrors = new Set([
   "LibraryNotFound", "CalibreBusy", "CalibreUnavailable", "FanFicFareUnavailable", "StoreError", "SitesUnavailable",
-  "MailLoginRefused", "MailboxMissing", "MailTlsFailed", "MailUnreachable"
+  "MailLoginRefused", "MailboxMissing", "MailTlsFailed", "MailUnreachable", "WebServerError"
 ])
 const cliParseErrors = new Set([
   "UnrecognizedOption", "DuplicateOption", "MissingOption", "MissingArgument",

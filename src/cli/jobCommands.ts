@@ -4,7 +4,7 @@ import { isAlive } from "../process/alive.ts"
 import { healthFileIn, judgeHealth, readHealth } from "../process/daemonHealth.ts"
 import { Argument, Command, Flag } from "effect/cli"
 import { Store } from "../store/Store.ts"
-import { Sites } from "../sites/Sites.ts"
+import { identifyStories } from "../stories/identifyStories.ts"
 import { InvalidStoryUrl } from "../stories/StoryUrl.ts"
 import { globalOptions, parseUrls } from "./root.ts"
 import { storeAndSitesLayer, storeLayer } from "./runtime.ts"
@@ -23,18 +23,8 @@ export const add = Command.make(
     const stories = yield* parseUrls(urls)
     yield* Effect.gen(function* () {
       const store = yield* Store
-      const verdicts = yield* (yield* Sites).identify(stories)
       // Every link is checked before any is queued, so a typo queues nothing.
-      const refs = yield* Effect.forEach(stories, (url, index) => {
-        const verdict = verdicts[index]
-        if (verdict?._tag === "Story") return Effect.succeed(verdict.story)
-        return Effect.fail(new InvalidStoryUrl({
-          input: url,
-          reason: verdict?._tag === "NeedsLookup"
-            ? "it names a chapter, not the story; give the story's own link"
-            : "no FanFicFare site recognises it as a story link"
-        }))
-      })
+      const refs = yield* Effect.forEach(yield* identifyStories(stories), (ref) => (ref instanceof InvalidStoryUrl ? Effect.fail(ref) : Effect.succeed(ref)))
       for (const story of refs) {
         const { job, merged } = yield* store.request({ storyKey: story.key, url: story.url, site: story.site, origin: "manual", force })
         yield* Console.log(merged ? `already queued: ${story.url} is job ${job.id}` : `queued job ${job.id}: ${story.url} (${story.key})`)

@@ -4,8 +4,10 @@ import type { LoadedConfig } from "../config/interpret.ts"
 // The effective configuration as TOML-like text, secrets masked. Redacted values print as
 // "<redacted>" when set and "" when empty, so a user can tell "missing" from "hidden".
 
+const masked = (secret: Redacted.Redacted<unknown>) => (Redacted.value(secret) === "" ? "" : "<redacted>")
+
 const render = (value: unknown): string => {
-  if (Redacted.isRedacted(value)) return Redacted.value(value) === "" ? "\"\"" : "\"<redacted>\""
+  if (Redacted.isRedacted(value)) return JSON.stringify(masked(value))
   if (Array.isArray(value)) return `[${value.map(render).join(", ")}]`
   if (typeof value === "string") return JSON.stringify(value)
   return String(value)
@@ -25,6 +27,14 @@ export const renderEffectiveConfig = (config: LoadedConfig): string => {
     }
   }
   return [`# effective configuration from ${config.file}`, ...top, ...sections].join("\n")
+}
+
+// The same as plain data, for the HTTP API.
+export const maskedConfig = (value: unknown): unknown => {
+  if (Redacted.isRedacted(value)) return masked(value)
+  if (Array.isArray(value)) return value.map(maskedConfig)
+  if (isSection(value)) return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, maskedConfig(field)]))
+  return value
 }
 
 // What a command still needs before it can run; empty when nothing is missing.

@@ -15,25 +15,27 @@ export interface StatusData {
 const when = (millis: number | null) => (millis === null ? "-" : new Date(millis).toISOString().replace(/\.\d+Z$/, "Z"))
 
 // Every site with a job or a breaker record; a site never in trouble is "ok".
-const siteStates = (data: StatusData): ReadonlyArray<SiteState> => {
+export const siteStates = (data: Pick<StatusData, "sites" | "jobs">): ReadonlyArray<SiteState> => {
   const known = new Map(data.sites.map((site) => [site.site, site]))
   for (const job of data.jobs) if (!known.has(job.site)) known.set(job.site, healthySite(job.site))
   return [...known.values()].sort((a, b) => a.site.localeCompare(b.site))
 }
 
+export const storyJson = (story: StoryRow) => ({
+  key: story.key,
+  site: story.site,
+  url: story.url,
+  title: story.title,
+  chapters: story.chapters,
+  bookId: story.book_id,
+  lastOutcome: story.last_outcome,
+  updatedAt: story.updated_at
+})
+
 export const statusJson = (data: StatusData) => ({
   store: data.file,
   sites: siteStates(data).map((site) => ({ ...site, paused: isPaused(site, data.now), state: describeSite(site, data.now) })),
-  stories: data.stories.map((story) => ({
-    key: story.key,
-    site: story.site,
-    url: story.url,
-    title: story.title,
-    chapters: story.chapters,
-    bookId: story.book_id,
-    lastOutcome: story.last_outcome,
-    updatedAt: story.updated_at
-  })),
+  stories: data.stories.map(storyJson),
   jobs: data.jobs
 })
 

@@ -105,7 +105,9 @@ export const WebSection = Schema.Struct({
   // AutomatedFanfic binds every interface by default; this tool listens on loopback unless told otherwise.
   host: withDefault(Schema.Trim, "127.0.0.1"),
   port: withDefault(Bounded(Schema.Int, 1, 65535), 8080),
-  history_db_path: withDefault(Schema.Trim, "")
+  history_db_path: withDefault(Schema.Trim, ""),
+  // Needed by every request that changes something, and for any host other than loopback.
+  token: withDefault(Secret, "")
 })
 
 export const FanFicFareSection = Schema.Struct({

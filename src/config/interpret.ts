@@ -2,6 +2,7 @@ import { Redacted, Result, Schema, SchemaIssue } from "effect"
 import { parse, TomlError } from "smol-toml"
 import { ConfigError, type ConfigProblem } from "./ConfigError.ts"
 import { ConfigFile, unusedKeys } from "./ConfigSchema.ts"
+import { isLoopbackHost } from "./loopback.ts"
 import { applyOverrides, readOverrides } from "./environment.ts"
 import { catalogueOf, parentOf, siblingsOf } from "./keyCatalogue.ts"
 import { closestName } from "./suggest.ts"
@@ -82,6 +83,16 @@ const crossChecks = (values: ConfigFile, file: string, lines: ReadonlyMap<string
       source: file,
       ...(line === undefined ? {} : { line }),
       message: "is empty but pushbullet.enabled = true; set your Pushbullet access token or set enabled = false"
+    })
+  }
+  const web = values.web
+  if (web.enabled && !isLoopbackHost(web.host) && Redacted.value(web.token) === "") {
+    const line = lineOf(lines, "web.host")
+    problems.push({
+      key: "web.host",
+      source: file,
+      ...(line === undefined ? {} : { line }),
+      message: `is "${web.host}", which other machines can reach, but web.token is empty; set web.token to a long random string, or host = "127.0.0.1"`
     })
   }
   return problems

@@ -39,6 +39,9 @@ export type JobEvent =
   | { readonly _tag: "Skipped"; readonly reason: string }
   // At start-up, a job a crash left running goes back to the queue; waiting jobs keep their time.
   | { readonly _tag: "Recovered" }
+  // A person asked: run a waiting job now, or drop a job that has not started.
+  | { readonly _tag: "RetryNow" }
+  | { readonly _tag: "Cancelled"; readonly reason: string }
 
 export class InvalidTransition extends Schema.TaggedError<InvalidTransition>()("InvalidTransition", {
   jobId: Schema.Int,
@@ -79,7 +82,9 @@ const allowed: Record<JobEvent["_tag"], ReadonlyArray<JobState>> = {
   RetryAt: ["running"],
   Failed: ["running", "queued", "waiting"],
   Skipped: ["queued", "waiting", "running"],
-  Recovered: ["running"]
+  Recovered: ["running"],
+  RetryNow: ["waiting"],
+  Cancelled: ["queued", "waiting"]
 }
 
 export const transition = (job: Job, event: JobEvent): Result.Result<Job, InvalidTransition> => {
@@ -99,5 +104,9 @@ export const transition = (job: Job, event: JobEvent): Result.Result<Job, Invali
       return Result.succeed({ ...job, state: "skipped", nextAttemptAt: null, lastError: event.reason })
     case "Recovered":
       return Result.succeed({ ...job, state: "queued" })
+    case "RetryNow":
+      return Result.succeed({ ...job, state: "queued", nextAttemptAt: null })
+    case "Cancelled":
+      return Result.succeed({ ...job, state: "skipped", nextAttemptAt: null, lastError: event.reason })
   }
 }

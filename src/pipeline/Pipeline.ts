@@ -49,6 +49,8 @@ export class Pipeline extends Context.Service<Pipeline, {
         const fetched = yield* fanFicFare.fetch(jail, { _tag: "Update", epub, method: force && updateMethod !== "update_no_force" ? "force" : updateMethod })
         const base = { url, bookId: existing.id, ...titleOf(fetched), detail: describeOutcome(fetched.outcome) }
         switch (fetched.outcome._tag) {
+          // A forced update (-u --force) downloads everything again and only says it wrote the file.
+          case "Written":
           case "Updated": {
             const bookId = yield* calibre.updateStory(libraryUrl, existing, fetched.epub, yield* fanFicFare.version)
             return { ...base, bookId, result: "updated" } satisfies StoryReport

@@ -4,6 +4,7 @@ import { type Job, type JobEvent, type JobRequest, type JobState, mergeRequest, 
 import { healthySite, type SiteState } from "../jobs/siteBreaker.ts"
 import { makeAccess, openDatabase, StoreError } from "./database.ts"
 import { makeMailReceipts, type MailRecord, type MailRecorded } from "./mailReceipts.ts"
+import { makeReadModel, type ReadModel } from "./readModel.ts"
 import { decodeDueSites, decodeJobs, decodeSites, decodeStories, decodeTime, type StoryFacts, type StoryRow } from "./rows.ts"
 
 // Everything that must survive a crash: stories, jobs, history events, site breakers and mail
@@ -60,7 +61,7 @@ export class Store extends Context.Service<Store, {
   recordMail(mail: MailRecord): Effect.Effect<MailRecorded, StoreError>
   uidsToFlag(mailbox: string, uidValidity: number): Effect.Effect<ReadonlyArray<number>, StoreError>
   markFlagged(mailbox: string, uidValidity: number, uids: ReadonlyArray<number>): Effect.Effect<void, StoreError>
-}>()("automated-fanfic/store/Store") {
+} & ReadModel>()("automated-fanfic/store/Store") {
   static readonly layer = (file: string) => Layer.effect(
     Store,
     Effect.gen(function* () {
@@ -190,7 +191,8 @@ export class Store extends Context.Service<Store, {
 
       return Store.of({
         file, request, apply, claim, finish, recoverRunning, dueSites, nextDueAt, site, sites, stories, jobs, changeCounter, recordEvent,
-        ...makeMailReceipts({ statement, inTransaction, read, fail }, requestWithin)
+        ...makeMailReceipts({ statement, inTransaction, read, fail }, requestWithin),
+        ...makeReadModel({ statement, inTransaction, read, fail })
       })
     })
   )

@@ -46,12 +46,22 @@ describe("job transitions", () => {
     expect(Result.isFailure(run({ ...queued, state: "waiting", nextAttemptAt: 99 }, { _tag: "Recovered" }))).toBe(true)
   })
 
+  it("a person may run a waiting job now, or cancel one that has not started", () => {
+    expect(Result.getOrThrow(run({ ...queued, state: "waiting", nextAttemptAt: 99 }, { _tag: "RetryNow" }))).toMatchObject({ state: "queued", nextAttemptAt: null })
+    expect(Result.getOrThrow(run({ ...queued, state: "waiting", nextAttemptAt: 99 }, { _tag: "Cancelled", reason: "by hand" }))).toMatchObject({ state: "skipped", nextAttemptAt: null, lastError: "by hand" })
+    expect(Result.getOrThrow(run(queued, { _tag: "Cancelled", reason: "by hand" })).state).toBe("skipped")
+  })
+
   it.each([
     ["done", { _tag: "Started" }],
     ["failed", { _tag: "Started" }],
     ["queued", { _tag: "Succeeded" }],
     ["waiting", { _tag: "RetryAt", at: 1, error: "x" }],
-    ["done", { _tag: "Failed", error: "x" }]
+    ["done", { _tag: "Failed", error: "x" }],
+    ["running", { _tag: "Cancelled", reason: "x" }],
+    ["done", { _tag: "Cancelled", reason: "x" }],
+    ["queued", { _tag: "RetryNow" }],
+    ["failed", { _tag: "RetryNow" }]
   ] satisfies ReadonlyArray<readonly [Job["state"], JobEvent]>)("refuses %s on %o", (state, event) => {
     const result = transition({ ...queued, state }, event)
     expect(Result.isFailure(result) && result.failure.message).toContain(`cannot go from ${state}`)

@@ -1,0 +1,196 @@
+import { Clock, Effect, Result, Schema } from "effect"
+import type { SQLInputValue } from "node:sqlite"
+import { type Job, type JobEvent, JobState, transition } from "../jobs/Job.ts"
+import { healthySite } from "../jobs/siteBreaker.ts"
+import type { Access } from "./database.ts"
+import { decodeJobs, decodeStories, type StoryRow } from "./rows.ts"
+
+// What the HTTP API reads (pages of stories, jobs and history, the open jobs with their
+// stories' titles, counts) and the few changes a person can ask for from the dashboard.
+
+export interface PageRequest {
+  readonly page: number
+  readonly pageSize: number
+}
+
+export interface Page<A> {
+  readonly items: ReadonlyArray<A>
+  readonly total: number
+}
+
+export interface StoryFilter extends PageRequest {
+  readonly search?: string | undefined
+  readonly site?: string | undefined
+}
+
+export interface JobFilter extends PageRequest {
+  readonly state?: JobState | undefined
+  readonly site?: string | undefined
+}
+
+export interface HistoryFilter extends PageRequest {
+  readonly search?: string | undefined
+  readonly kind?: string | undefined
+  readonly storyKey?: string | undefined
+}
+
+const HistoryRow = Schema.Struct({
+  id: Schema.Int,
+  at: Schema.Number,
+  story_key: Schema.NullOr(Schema.String),
+  job_id: Schema.NullOr(Schema.Int),
+  kind: Schema.String,
+  detail: Schema.String
+})
+const decodeHistoryRows = Schema.decodeUnknownSync(Schema.Array(HistoryRow))
+
+export interface HistoryItem {
+  readonly id: number
+  readonly at: number
+  readonly storyKey: string | null
+  readonly jobId: number | null
+  readonly kind: string
+  readonly detail: string
+}
+
+const decodeHistory = (rows: unknown): ReadonlyArray<HistoryItem> =>
+  decodeHistoryRows(rows).map((row) => ({ id: row.id, at: row.at, storyKey: row.story_key, jobId: row.job_id, kind: row.kind, detail: row.detail }))
+
+// An open job with what the dashboard shows beside it.
+export interface OpenJob extends Job {
+  readonly title: string | null
+  // When it last changed state: for a running job, when it started.
+  readonly since: number
+}
+
+const OpenJobExtras = Schema.Array(Schema.Struct({ title: Schema.NullOr(Schema.String), updated_at: Schema.Number }))
+const decodeExtras = Schema.decodeUnknownSync(OpenJobExtras)
+
+const Count = Schema.Struct({ n: Schema.Int })
+const decodeCount = Schema.decodeUnknownSync(Count)
+const StateCounts = Schema.Array(Schema.Struct({ state: JobState, n: Schema.Int }))
+const decodeStateCounts = Schema.decodeUnknownSync(StateCounts)
+
+export type ChangeResult =
+  | { readonly _tag: "Changed"; readonly job: Job }
+  | { readonly _tag: "NotAllowed"; readonly job: Job }
+  | { readonly _tag: "Missing" }
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+
+// WHERE clauses built from the filters that are set; values always go in as parameters.
+const where = (conditions: ReadonlyArray<readonly [boolean, string, ReadonlyArray<SQLInputValue>]>) => {
+  const used = conditions.filter(([active]) => active)
+  return {
+    sql: used.length === 0 ? "" : `WHERE ${used.map(([, sql]) => sql).join(" AND ")}`,
+    params: used.flatMap(([, , params]) => params)
+  }
+}
+
+const offsetOf = (request: PageRequest) => (request.page - 1) * request.pageSize
+
+export const makeReadModel = (access: Access) => {
+  const { statement, inTransaction, read } = access
+
+  const storiesPage = (filter: StoryFilter) =>
+    read((): Page<StoryRow> => {
+      const search = filter.search === undefined || filter.search === "" ? undefined : likePattern(filter.search)
+      const clause = where([
+        [search !== undefined, "(key LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\' OR COALESCE(title, '') LIKE ? ESCAPE '\\')", [search ?? "", search ?? "", search ?? ""]],
+        [filter.site !== undefined && filter.site !== "", "site = ?", [filter.site ?? ""]]
+      ])
+      const total = decodeCount(statement(`SELECT COUNT(*) AS n FROM stories ${clause.sql}`).get(...clause.params)).n
+      const items = decodeStories(
+        statement(`SELECT key, url, site, book_id, title, chapters, last_outcome, updated_at FROM stories ${clause.sql} ORDER BY updated_at DESC, key LIMIT ? OFFSET ?`)
+          .all(...clause.params, filter.pageSize, offsetOf(filter))
+      )
+      return { items, total }
+    })
+
+  const story = (key: string) =>
+    read(() => decodeStories(statement("SELECT key, url, site, book_id, title, chapters, last_outcome, updated_at FROM stories WHERE key = ?").all(key))[0])
+
+  // The newest job of each of these stories.
+  const latestJobs = (keys: ReadonlyArray<string>) =>
+    read(() =>
+      new Map(decodeJobs(statement(
+        "SELECT * FROM jobs WHERE id IN (SELECT MAX(id) FROM jobs WHERE story_key IN (SELECT value FROM json_each(?)) GROUP BY story_key)"
+      ).all(JSON.stringify(keys))).map((job) => [job.storyKey, job])))
+
+  const jobsPage = (filter: JobFilter) =>
+    read((): Page<Job> => {
+      const clause = where([
+        [filter.state !== undefined, "state = ?", [filter.state ?? ""]],
+        [filter.site !== undefined && filter.site !== "", "site = ?", [filter.site ?? ""]]
+      ])
+      const total = decodeCount(statement(`SELECT COUNT(*) AS n FROM jobs ${clause.sql}`).get(...clause.params)).n
+      const items = decodeJobs(statement(`SELECT * FROM jobs ${clause.sql} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...clause.params, filter.pageSize, offsetOf(filter)))
+      return { items, total }
+    })
+
+  const job = (id: number) => read(() => decodeJobs(statement("SELECT * FROM jobs WHERE id = ?").all(id))[0])
+
+  const historyPage = (filter: HistoryFilter) =>
+    read((): Page<HistoryItem> => {
+      const search = filter.search === undefined || filter.search === "" ? undefined : likePattern(filter.search)
+      const clause = where([
+        [search !== undefined, "(COALESCE(story_key, '') LIKE ? ESCAPE '\\' OR kind LIKE ? ESCAPE '\\' OR detail LIKE ? ESCAPE '\\')", [search ?? "", search ?? "", search ?? ""]],
+        [filter.kind !== undefined && filter.kind !== "", "kind = ?", [filter.kind ?? ""]],
+        [filter.storyKey !== undefined && filter.storyKey !== "", "story_key = ?", [filter.storyKey ?? ""]]
+      ])
+      const total = decodeCount(statement(`SELECT COUNT(*) AS n FROM events ${clause.sql}`).get(...clause.params)).n
+      const items = decodeHistory(statement(`SELECT * FROM events ${clause.sql} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...clause.params, filter.pageSize, offsetOf(filter)))
+      return { items, total }
+    })
+
+  // History after an event id, oldest first: what a live stream has not sent yet.
+  const eventsAfter = (id: number, limit: number) =>
+    read(() => decodeHistory(statement("SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?").all(id, limit)))
+
+  // Grows with every recorded change, in this process or another.
+  const lastEventId = read(() => decodeCount(statement("SELECT COALESCE(MAX(id), 0) AS n FROM events").get()).n)
+
+  const openJobs = read((): ReadonlyArray<OpenJob> => {
+    const sql = "SELECT j.*, s.title AS title FROM jobs j LEFT JOIN stories s ON s.key = j.story_key WHERE j.state IN ('queued', 'running', 'waiting') ORDER BY j.id"
+    const rows = statement(sql).all()
+    const jobs = decodeJobs(rows)
+    const extras = decodeExtras(rows)
+    return jobs.map((job, index) => ({ ...job, title: extras[index]?.title ?? null, since: extras[index]?.updated_at ?? 0 }))
+  })
+
+  const countsByState = read(() => {
+    const counts: Record<JobState, number> = { queued: 0, running: 0, waiting: 0, done: 0, failed: 0, skipped: 0 }
+    for (const row of decodeStateCounts(statement("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state").all())) counts[row.state] = row.n
+    return counts
+  })
+
+  // Applies a person's change to a job in one transaction, so it cannot race a runner's claim.
+  const changeJob = (id: number, event: JobEvent, origin: string) =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      inTransaction((): ChangeResult => {
+        const current = decodeJobs(statement("SELECT * FROM jobs WHERE id = ?").all(id))[0]
+        if (current === undefined) return { _tag: "Missing" }
+        const next = transition(current, event)
+        if (Result.isFailure(next)) return { _tag: "NotAllowed", job: current }
+        const changed = next.success
+        statement("UPDATE jobs SET state = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?")
+          .run(changed.state, changed.nextAttemptAt, changed.lastError, now, id)
+        statement("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, ?, ?, ?, ?)").run(now, changed.storyKey, id, event._tag, origin)
+        return { _tag: "Changed", job: changed }
+      }))
+
+  // Closes a site's breaker by hand; false when the site had none open.
+  const resumeSite = (site: string, origin: string) =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      inTransaction(() => {
+        const healthy = healthySite(site)
+        const changed = statement("UPDATE sites SET failures = ?, opens = ?, open_until = ?, last_error = ?, updated_at = ? WHERE site = ? AND (open_until IS NOT NULL OR failures > 0)")
+          .run(healthy.failures, healthy.opens, healthy.openUntil, healthy.lastError, now, site).changes
+        if (Number(changed) > 0) statement("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, NULL, NULL, 'SiteResumed', ?)").run(now, `${site} (${origin})`)
+        return Number(changed) > 0
+      }))
+
+  return { storiesPage, story, latestJobs, jobsPage, job, historyPage, eventsAfter, lastEventId, openJobs, countsByState, changeJob, resumeSite }
+}
+
+export type ReadModel = ReturnType<typeof makeReadModel>

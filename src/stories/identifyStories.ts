@@ -1,0 +1,19 @@
+import { Effect } from "effect"
+import { type Identified, Sites } from "../sites/Sites.ts"
+import type { StoryRef } from "../sites/siteId.ts"
+import { InvalidStoryUrl, type StoryUrl } from "./StoryUrl.ts"
+
+// From links a person typed (`add`, the dashboard) to the stories they name, or why a link names none.
+
+const reasonFor = (verdict: Identified | undefined) =>
+  verdict?._tag === "NeedsLookup"
+    ? "it names a chapter, not the story; give the story's own link"
+    : "no FanFicFare site recognises it as a story link"
+
+export const identifyStories = Effect.fn("identifyStories")(function* (urls: ReadonlyArray<StoryUrl>) {
+  const verdicts = yield* (yield* Sites).identify(urls)
+  return urls.map((url, index): StoryRef | InvalidStoryUrl => {
+    const verdict = verdicts[index]
+    return verdict?._tag === "Story" ? verdict.story : new InvalidStoryUrl({ input: url, reason: reasonFor(verdict) })
+  })
+})

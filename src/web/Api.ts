@@ -1,0 +1,179 @@
+import { Schema } from "effect"
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, OpenApi } from "effect/http-api"
+import { JobState } from "../jobs/Job.ts"
+
+// The HTTP API, schema first: every route's input and output, from which the server decodes
+// requests, encodes answers and writes /openapi.json. Live events (/api/events), /metrics and
+// the dashboard page are plain routes beside it (see WebServer.ts).
+
+export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", { message: Schema.String }, { httpApiStatus: 400 }) {}
+export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", { message: Schema.String }, { httpApiStatus: 404 }) {}
+export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", { message: Schema.String }, { httpApiStatus: 409 }) {}
+export class Unavailable extends Schema.TaggedError<Unavailable>()("Unavailable", { message: Schema.String }, { httpApiStatus: 503 }) {}
+
+const Millis = Schema.Number
+const Nullable = <S extends Schema.Top>(schema: S) => Schema.NullOr(schema)
+
+export const JobView = Schema.Struct({
+  id: Schema.Int,
+  storyKey: Schema.String,
+  url: Schema.String,
+  site: Schema.String,
+  state: JobState,
+  attempts: Schema.Int,
+  force: Schema.Boolean,
+  origins: Schema.Array(Schema.String),
+  nextAttemptAt: Nullable(Millis),
+  lastError: Nullable(Schema.String)
+})
+
+const JobSummary = Schema.Struct({
+  id: Schema.Int,
+  state: JobState,
+  attempts: Schema.Int,
+  nextAttemptAt: Nullable(Millis),
+  lastError: Nullable(Schema.String)
+})
+
+export const StoryView = Schema.Struct({
+  key: Schema.String,
+  site: Schema.String,
+  url: Schema.String,
+  title: Nullable(Schema.String),
+  chapters: Nullable(Schema.Int),
+  bookId: Nullable(Schema.Int),
+  lastOutcome: Nullable(Schema.String),
+  updatedAt: Millis,
+  // The story's newest job.
+  job: Nullable(JobSummary)
+})
+
+export const HistoryView = Schema.Struct({
+  id: Schema.Int,
+  at: Millis,
+  storyKey: Nullable(Schema.String),
+  jobId: Nullable(Schema.Int),
+  kind: Schema.String,
+  detail: Schema.String
+})
+
+const pageOf = <S extends Schema.Top>(item: S) =>
+  Schema.Struct({ items: Schema.Array(item), total: Schema.Int, page: Schema.Int, pageSize: Schema.Int })
+
+const Paging = {
+  page: Schema.optional(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1)))),
+  pageSize: Schema.optional(Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 500 }))))
+}
+
+const OpenJobBase = { jobId: Schema.Int, storyKey: Schema.String, url: Schema.String, site: Schema.String, title: Nullable(Schema.String) }
+
+export const StatusView = Schema.Struct({
+  mode: Schema.Literals(["daemon", "once"]),
+  // True while `once` runs: it serves what it does, but takes no requests to change anything.
+  readOnly: Schema.Boolean,
+  now: Millis,
+  services: Schema.Array(Schema.Struct({ name: Schema.String, state: Schema.String, restarts: Schema.Int, lastError: Nullable(Schema.String) })),
+  counts: Schema.Struct({ queued: Schema.Int, running: Schema.Int, waiting: Schema.Int, done: Schema.Int, failed: Schema.Int, skipped: Schema.Int }),
+  sites: Schema.Array(Schema.Struct({
+    site: Schema.String,
+    state: Schema.String,
+    paused: Schema.Boolean,
+    failures: Schema.Int,
+    openUntil: Nullable(Millis),
+    lastError: Nullable(Schema.String)
+  })),
+  running: Schema.Array(Schema.Struct({ ...OpenJobBase, startedAt: Millis, elapsedMs: Millis })),
+  waiting: Schema.Array(Schema.Struct({ ...OpenJobBase, attempts: Schema.Int, nextAttemptAt: Nullable(Millis), lastError: Nullable(Schema.String) })),
+  queued: Schema.Array(Schema.Struct(OpenJobBase))
+})
+export type StatusView = typeof StatusView.Type
+
+// The fields AutomatedFanfic's /api/widget has, so a Homepage customapi widget keeps working.
+export const WidgetView = Schema.Struct({
+  active_downloads: Schema.Int,
+  queued: Schema.Int,
+  waiting_retry: Schema.Int,
+  total_completed: Schema.Int,
+  status: Schema.String,
+  active: Schema.Array(Schema.Struct({ url: Schema.String, site: Schema.String, title: Nullable(Schema.String), state: Schema.Literals(["waiting", "downloading"]) }))
+})
+
+const Health = Schema.Struct({ status: Schema.String })
+
+const AddResult = Schema.Struct({
+  url: Schema.String,
+  accepted: Schema.Boolean,
+  storyKey: Schema.optional(Schema.String),
+  jobId: Schema.optional(Schema.Int),
+  merged: Schema.optional(Schema.Boolean),
+  message: Schema.String
+})
+
+const Changed = Schema.Struct({ message: Schema.String, job: Schema.optional(JobView) })
+
+export class StatusGroup extends HttpApiGroup.make("status")
+  .add(
+    HttpApiEndpoint.get("status", "/api/status", { success: StatusView }),
+    HttpApiEndpoint.get("widget", "/api/widget", { success: WidgetView }),
+    // The effective configuration with every secret masked; nothing here can change it.
+    HttpApiEndpoint.get("config", "/api/config", { success: Schema.Struct({ config: Schema.Unknown }) }),
+    HttpApiEndpoint.get("healthz", "/healthz", { success: Health, error: Unavailable }),
+    // AutomatedFanfic's path for the same.
+    HttpApiEndpoint.get("health", "/api/health", { success: Health, error: Unavailable })
+  ) {}
+
+export class StoriesGroup extends HttpApiGroup.make("stories")
+  .add(
+    HttpApiEndpoint.get("list", "/api/stories", {
+      query: { search: Schema.optional(Schema.String), site: Schema.optional(Schema.String), ...Paging },
+      success: pageOf(StoryView)
+    }),
+    HttpApiEndpoint.get("get", "/api/stories/:key", { params: { key: Schema.String }, success: StoryView, error: NotFound }),
+    HttpApiEndpoint.post("add", "/api/stories", {
+      payload: Schema.Struct({
+        urls: Schema.Array(Schema.String).pipe(Schema.check(Schema.isMinLength(1)), Schema.check(Schema.isMaxLength(500))),
+        force: Schema.optional(Schema.Boolean)
+      }),
+      success: Schema.Struct({ results: Schema.Array(AddResult) }),
+      error: [BadRequest, Conflict]
+    }),
+    // Download the whole story again (FanFicFare --force), now.
+    HttpApiEndpoint.post("refresh", "/api/stories/:key/refresh", { params: { key: Schema.String }, success: Changed, error: [NotFound, Conflict] })
+  ) {}
+
+export class JobsGroup extends HttpApiGroup.make("jobs")
+  .add(
+    HttpApiEndpoint.get("list", "/api/jobs", {
+      query: { state: Schema.optional(JobState), site: Schema.optional(Schema.String), ...Paging },
+      success: pageOf(JobView)
+    }),
+    HttpApiEndpoint.get("get", "/api/jobs/:id", { params: { id: Schema.Int }, success: JobView, error: NotFound }),
+    // A waiting job runs now; a finished one is requested again.
+    HttpApiEndpoint.post("retry", "/api/jobs/:id/retry", { params: { id: Schema.Int }, success: Changed, error: [NotFound, Conflict] }),
+    HttpApiEndpoint.post("cancel", "/api/jobs/:id/cancel", { params: { id: Schema.Int }, success: Changed, error: [NotFound, Conflict] })
+  ) {}
+
+export class HistoryGroup extends HttpApiGroup.make("history")
+  .add(
+    HttpApiEndpoint.get("list", "/api/history", {
+      query: { search: Schema.optional(Schema.String), kind: Schema.optional(Schema.String), storyKey: Schema.optional(Schema.String), ...Paging },
+      success: pageOf(HistoryView)
+    })
+  ) {}
+
+export class SitesGroup extends HttpApiGroup.make("sites")
+  .add(
+    // Ends a site's pause (its breaker) now.
+    HttpApiEndpoint.post("resume", "/api/sites/:site/resume", { params: { site: Schema.String }, success: Changed, error: [NotFound, Conflict] })
+  ) {}
+
+export class Api extends HttpApi.make("automated-fanfic")
+  .add(StatusGroup)
+  .add(StoriesGroup)
+  .add(JobsGroup)
+  .add(HistoryGroup)
+  .add(SitesGroup)
+  .annotateMerge(OpenApi.annotations({
+    title: "automated-fanfic",
+    description: "Status, history and control of automated-fanfic. Requests that change something need `Authorization: Bearer <web.token>` when a token is set, and `Content-Type: application/json`."
+  })) {}
