@@ -34,7 +34,7 @@ const ApiRoutes = HttpApiBuilder.layer(Api, { openapiPath: "/openapi.json" }).pi
 
 const PlainRoutes = HttpRouter.use(Effect.fn(function* (router) {
   const live = yield* makeLiveEvents
-  const status = yield* makeStatusReader
+  const { status } = yield* makeStatusReader
   const store = yield* Store
   yield* router.add("GET", "/", Effect.succeed(HttpServerResponse.html(dashboardHtml).pipe(HttpServerResponse.setHeader("content-security-policy", pagePolicy))))
   yield* router.add("GET", "/api/events", Effect.gen(function* () {
@@ -83,7 +83,8 @@ export const startWebServer = Effect.fn("WebServer.start")(function* (mode: WebM
   if (!web.enabled) return
   const server = HttpRouter.serve(routes, { disableLogger: true, disableListenLog: true }).pipe(
     Layer.provide(WebContext.layer(mode)),
-    Layer.provide(NodeHttpServer.layer(createServer, { port: web.port, host: web.host, gracefulShutdownTimeout: "1 second" }))
+    // A deep accept queue: after a restart every open dashboard and widget reconnects at once.
+    Layer.provide(NodeHttpServer.layer(createServer, { port: web.port, host: web.host, backlog: 2048, gracefulShutdownTimeout: "1 second" }))
   )
   yield* Layer.build(server).pipe(
     Effect.mapError((error) =>
