@@ -109,7 +109,15 @@ const memory = Effect.gen(function* () {
     const baseline = process.memoryUsage().rss
     const idleHeap = process.memoryUsage().heapUsed
     // Queued by `automated-fanfic add` in another process, as a user at a terminal would.
-    const urls = sites.flatMap(({ site }) => Array.from({ length: 1000 }, (_, index) => `http://${site}/s/${index + 1}`))
+    // `add` checks every link, so these are links of ten sites our own rules read.
+    const linkOf = [
+      (n: number) => `https://www.fanfiction.net/s/${n}/1/`, (n: number) => `https://www.fictionpress.com/s/${n}/1/`,
+      (n: number) => `https://archiveofourown.org/works/${n}`, (n: number) => `https://forums.spacebattles.com/threads/a-story.${n}/`,
+      (n: number) => `https://forums.sufficientvelocity.com/threads/a-story.${n}/`, (n: number) => `https://forum.questionablequesting.com/threads/a-story.${n}/`,
+      (n: number) => `https://www.alternatehistory.com/forum/threads/a-story.${n}/`, (n: number) => `https://www.royalroad.com/fiction/${n}`,
+      (n: number) => `https://www.scribblehub.com/series/${n}/a-story/`, (n: number) => `https://www.fimfiction.net/story/${n}`
+    ]
+    const urls = linkOf.flatMap((link) => Array.from({ length: 1000 }, (_, index) => link(index + 1)))
     const added = spawnSync(join(import.meta.dirname, "..", "bin", "automated-fanfic"), ["add", ...urls], {
       env: { ...process.env, FFDL_DATA__DIR: directory },
       stdio: ["ignore", "ignore", "inherit"]

@@ -16,7 +16,7 @@ import { checkTargets } from "../notify/checkTargets.ts"
 import { signalsEndCleanly } from "../process/shutdown.ts"
 import { parseWaitDuration } from "./waitDuration.ts"
 import { ImapSource } from "../mail/ImapSource.ts"
-import { startWebServer } from "../web/WebServer.ts"
+import { startWeb } from "../web/startWeb.ts"
 
 const checkConfig = Command.make("check-config", {}, () =>
   Effect.gen(function* () {
@@ -71,7 +71,7 @@ const checkMailOnce = Effect.gen(function* () {
 // --wait-retries, the retries that fall due within that time).
 const runQueue = (json: boolean, waitMs: number | undefined) =>
   Effect.gen(function* () {
-    yield* startWebServer({ mode: "once", wake: Effect.void })
+    yield* startWeb({ mode: "once", wake: Effect.void })
     yield* checkMailOnce
     const coordinator = yield* Coordinator
     const reports = waitMs === undefined ? yield* coordinator.drain : yield* coordinator.drainUntil((yield* Clock.currentTimeMillis) + waitMs)

@@ -9,7 +9,7 @@ import { isAlive } from "../process/alive.ts"
 import { healthFileIn, judgeHealth, makeHealthReporter, readHealth } from "../process/daemonHealth.ts"
 import { signalsEndCleanly } from "../process/shutdown.ts"
 import { supervise } from "../process/supervise.ts"
-import { startWebServer } from "../web/WebServer.ts"
+import { startWeb } from "../web/startWeb.ts"
 import { Unhealthy } from "./CliErrors.ts"
 import { globalOptions } from "./root.ts"
 import { configLayer, intakeLayer, loggingLayer, storyLayer } from "./runtime.ts"
@@ -32,7 +32,7 @@ export const daemon = Command.make("daemon", {}, () =>
       }
       const coordinator = yield* Coordinator
       const source = yield* ImapSource
-      yield* startWebServer({ mode: "daemon", wake: coordinator.wake })
+      yield* startWeb({ mode: "daemon", wake: coordinator.wake })
       // Checked beside the services rather than before them: FanFicFare takes over a second to answer.
       const fanFicFareWorks = Effect.andThen((yield* FanFicFare).version, Effect.never)
       yield* Effect.logInfo("running jobs as they become due; stop with Ctrl-C or SIGTERM")

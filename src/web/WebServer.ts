@@ -77,10 +77,9 @@ const Guard = Layer.unwrap(Effect.gen(function* () {
 
 const routes = Layer.mergeAll(ApiRoutes, PlainRoutes, Guard)
 
-// The server, in the scope of whoever starts it; nothing when [web] enabled is false.
+// The server, in the scope of whoever starts it (see startWeb.ts).
 export const startWebServer = Effect.fn("WebServer.start")(function* (mode: WebMode) {
   const web = (yield* AppConfig).values.web
-  if (!web.enabled) return
   const server = HttpRouter.serve(routes, { disableLogger: true, disableListenLog: true }).pipe(
     Layer.provide(WebContext.layer(mode)),
     // A deep accept queue: after a restart every open dashboard and widget reconnects at once.

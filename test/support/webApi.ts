@@ -4,7 +4,7 @@ import { freePort } from "./ports.ts"
 import { AppConfig } from "../../src/config/AppConfig.ts"
 import { Sites } from "../../src/sites/Sites.ts"
 import { Store } from "../../src/store/Store.ts"
-import { startWebServer } from "../../src/web/WebServer.ts"
+import { startWeb } from "../../src/web/startWeb.ts"
 
 // The real HTTP server on a free loopback port, over a real Store file, in the test's scope.
 
@@ -24,7 +24,7 @@ export interface ServedApi {
 export const serveApi = (port: number, mode: "daemon" | "once") =>
   Effect.gen(function* () {
     let wakes = 0
-    yield* startWebServer({ mode, wake: Effect.sync(() => void wakes++) })
+    yield* startWeb({ mode, wake: Effect.sync(() => void wakes++) })
     const served: ServedApi = { base: `http://127.0.0.1:${port}`, wakes: () => wakes }
     return served
   })
