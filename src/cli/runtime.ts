@@ -1,4 +1,4 @@
-import { NodeServices } from "@effect/platform-node"
+import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Effect, Layer, Logger, References } from "effect"
 import { AppConfig, loadConfig } from "../config/AppConfig.ts"
 import type { LoadedConfig } from "../config/interpret.ts"
