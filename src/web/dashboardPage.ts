@@ -1,4 +1,5 @@
-import { dashboardScript } from "./dashboardScript.ts"
+import { dashboardBasics } from "./dashboardScript.ts"
+import { dashboardViews } from "./dashboardViews.ts"
 
 // The dashboard the daemon serves at GET /: one self-contained page (no external resources), live
 // through /api/events. Everything the server sends is put in with textContent (dashboardScript.ts).
@@ -155,7 +156,7 @@ export const dashboardHtml: string = `<!doctype html>
     <pre id="config">loading…</pre>
   </section>
 </main>
-<script>${dashboardScript}</script>
+<script>${dashboardBasics}${dashboardViews}</script>
 </body>
 </html>
 `
