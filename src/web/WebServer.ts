@@ -1,5 +1,5 @@
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import { Effect, Layer, Redacted, Schema } from "effect"
+import { Effect, Layer, Predicate, Redacted, Schema } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder, HttpApiError } from "effect/http-api"
 import { createServer } from "node:http"
@@ -75,6 +75,16 @@ const Guard = Layer.unwrap(Effect.gen(function* () {
     }).pipe(Effect.map(HttpServerResponse.setHeaders(securityHeaders))), { global: true })
 }))
 
+// Node's listen error (EADDRINUSE, EACCES, EADDRNOTAVAIL) sits in the ServeError's cause.
+const reasonOf = (error: unknown): string => {
+  const cause: unknown = Predicate.hasProperty(error, "cause") ? error.cause : error
+  if (Predicate.hasProperty(cause, "code") && typeof cause.code === "string") {
+    const known: Record<string, string> = { EADDRINUSE: "the port is in use", EACCES: "not allowed to use that port", EADDRNOTAVAIL: "no such address on this machine" }
+    return `${known[cause.code] ?? "refused"}: ${cause.code}`
+  }
+  return cause instanceof Error ? cause.message : String(cause)
+}
+
 const routes = Layer.mergeAll(ApiRoutes, PlainRoutes, Guard)
 
 // The server, in the scope of whoever starts it (see startWeb.ts).
@@ -87,7 +97,7 @@ export const startWebServer = Effect.fn("WebServer.start")(function* (mode: WebM
   )
   yield* Layer.build(server).pipe(
     Effect.mapError((error) =>
-      new WebServerError({ message: `cannot listen on ${web.host}:${web.port} (${error instanceof Error ? error.message : String(error)}); set [web] port to a free port, or stop the program using it` }))
+      new WebServerError({ message: `cannot listen on ${web.host}:${web.port} (${reasonOf(error)}); set [web] port to a free port, or stop the program using it` }))
   )
   yield* Effect.logInfo(`dashboard and API on http://${web.host.includes(":") ? `[${web.host}]` : web.host}:${web.port}/${mode.mode === "once" ? " (read-only while once runs)" : ""}`)
 })

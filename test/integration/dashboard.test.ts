@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { type ChildProcess } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs"
+import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { type Browser, chromium } from "playwright-core"
@@ -120,5 +121,18 @@ describe("dashboard", () => {
 
     daemon.kill("SIGTERM")
     expect(await exited).toBe(0)
+  })
+
+  it("a taken port stops the daemon at start-up with exit 3, naming the port and the fix", async () => {
+    const port = await freePort()
+    const squatter = createServer().listen(port, "127.0.0.1")
+    await new Promise((resolve) => squatter.once("listening", resolve))
+    try {
+      const run = await runCli(["daemon"], { env: { ...baseEnv, FFDL_WEB__ENABLED: "true", FFDL_WEB__PORT: String(port) } })
+      expect(run.code).toBe(3)
+      expect(run.stderr).toContain(`cannot listen on 127.0.0.1:${port} (the port is in use: EADDRINUSE); set [web] port to a free port`)
+    } finally {
+      squatter.close()
+    }
   })
 })
