@@ -12,36 +12,43 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
   message: Schema.String
 }) {}
 
-const migrate = (db: DatabaseSync, file: string): void => {
+const schemaVersion = (db: DatabaseSync) => {
   const row = db.prepare("PRAGMA user_version").get()
-  const version = typeof row?.["user_version"] === "number" ? row["user_version"] : 0
-  if (version > migrations.length) {
-    throw new StoreError({
-      file,
-      message: `the database has schema version ${version}, newer than this program knows (${migrations.length}); run a newer automated-fanfic or restore a backup`
-    })
-  }
-  migrations.slice(version).forEach((migration, index) => {
-    db.exec("BEGIN IMMEDIATE")
-    try {
+  return typeof row?.["user_version"] === "number" ? row["user_version"] : 0
+}
+
+// In one write transaction, reading the version inside it: two processes opening a new or old
+// file at once (the daemon starting while `add` runs) migrate it once, the second waiting.
+const migrate = (db: DatabaseSync, file: string): void => {
+  db.exec("BEGIN IMMEDIATE")
+  try {
+    const version = schemaVersion(db)
+    if (version > migrations.length) {
+      throw new StoreError({
+        file,
+        message: `the database has schema version ${version}, newer than this program knows (${migrations.length}); run a newer automated-fanfic or restore a backup`
+      })
+    }
+    migrations.slice(version).forEach((migration) => {
       if (typeof migration === "string") db.exec(migration)
       else migration(db)
-      db.exec(`PRAGMA user_version = ${version + index + 1}`)
-      db.exec("COMMIT")
-    } catch (error) {
-      db.exec("ROLLBACK")
-      throw error
-    }
-  })
+    })
+    if (version < migrations.length) db.exec(`PRAGMA user_version = ${migrations.length}`)
+    db.exec("COMMIT")
+  } catch (error) {
+    db.exec("ROLLBACK")
+    throw error
+  }
 }
 
 const open = (file: string) =>
   Effect.try({
     try: () => {
       mkdirSync(dirname(file), { recursive: true })
-      const db = new DatabaseSync(file)
+      // The busy timeout first: switching a new file to WAL already needs a lock another process may hold.
+      const db = new DatabaseSync(file, { timeout: 5000 })
       // synchronous=NORMAL in WAL mode: a killed process loses nothing committed; only a power cut may lose the last few commits.
-      db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON")
+      db.exec("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
       migrate(db, file)
       return db
     },

@@ -8,6 +8,7 @@ import { healthySite } from "../../src/jobs/siteBreaker.ts"
 import { migrations } from "../../src/store/migrations.ts"
 import type { MailRecord } from "../../src/store/mailReceipts.ts"
 import { Store } from "../../src/store/Store.ts"
+import { runCli } from "../support/cli.ts"
 
 const freshFile = () => join(mkdtempSync(join(tmpdir(), "automated-fanfic-store-")), "data", "automated-fanfic.db")
 const request = (origin: string, force = false, sid = 1, site = "test1.com") =>
@@ -176,4 +177,18 @@ describe("Store mail receipts", () => {
         expect(yield* store.uidsToFlag("INBOX", 7)).toEqual([2])
       }))
     }))
+})
+
+describe("Store opened by several processes at once", () => {
+  // The daemon starting while `add` runs in another terminal, both on a new data folder.
+  it("a new file is created and migrated once, and every process's work is kept", async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), "automated-fanfic-store-race-")), "data")
+    const links = Array.from({ length: 10 }, (_, index) => `https://archiveofourown.org/works/${index + 1}`)
+    const runs = await Promise.all(links.map((link) => runCli(["add", link], { env: { FFDL_DATA__DIR: dataDir } })))
+    expect(runs.map((run) => [run.code, run.stderr.trim()])).toEqual(links.map(() => [0, ""]))
+    const db = new DatabaseSync(join(dataDir, "automated-fanfic.db"), { readOnly: true })
+    expect(db.prepare("SELECT COUNT(*) AS n FROM jobs").get()?.["n"]).toBe(10)
+    expect(db.prepare("PRAGMA user_version").get()?.["user_version"]).toBe(migrations.length)
+    db.close()
+  })
 })
