@@ -6,11 +6,13 @@ import type { MetadataPreservationMode } from "../config/ConfigSchema.ts"
 import { type CommandResult, makeCommandRunner } from "../process/runCommand.ts"
 import {
   decodeBookList,
+  emptyRecordQuery,
   exactUrlQuery,
   isLockedByAnotherProgram,
   type LibraryBook,
   listFields,
-  parseAddedIds
+  parseAddedIds,
+  refusedDuplicates
 } from "./calibredbOutput.ts"
 import { CalibreBusy, CalibreFailed, CalibreUnavailable, LibraryNotFound } from "./CalibreErrors.ts"
 import { decodeUserRecords, parseCustomColumns, userFieldNames } from "./userFields.ts"
@@ -140,8 +142,18 @@ export class Calibre extends Context.Service<Calibre, {
         findByUrl,
         readBook,
         addBook: Effect.fn("Calibre.addBook")(function* (epub: string, add: { readonly duplicate: boolean }) {
+          const addOnce = calibredb("add", [...(add.duplicate ? ["--duplicates"] : []), "--", epub])
+          let result = yield* addOnce
+          // Refused as a duplicate of a record an interrupted add left empty: remove that and add again.
+          if (Option.isNone(parseAddedIds(result.stdout))) {
+            const shells = yield* Effect.forEach(refusedDuplicates(`${result.stdout}\n${result.stderr}`), (title) => listBooks(emptyRecordQuery(title)))
+            for (const shell of shells.flat()) {
+              yield* Effect.logWarning(`removing book ${shell.id} "${shell.title}": an empty record (no file, no identifiers) that an interrupted add left`)
+              yield* checked("remove", ["--permanent", String(shell.id)])
+            }
+            if (shells.flat().length > 0) result = yield* addOnce
+          }
           // `add` exits 0 for a missing file or a refused duplicate; only "Added book ids" counts.
-          const result = yield* calibredb("add", [...(add.duplicate ? ["--duplicates"] : []), "--", epub])
           const ids = parseAddedIds(result.stdout)
           if (result.exitCode !== 0 || Option.isNone(ids) || ids.value[0] === undefined) {
             return yield* failed("add", result, `nothing was added: ${(result.stderr || result.stdout).trim().slice(-300)}`)

@@ -4,10 +4,19 @@ import { Option, Schema } from "effect"
 
 // Exact match on the url identifier. Calibre stores "," inside identifier values as "|", and
 // inside a quoted search value "\" and "\"" must be escaped, in that order.
-export const exactUrlQuery = (url: string): string => {
-  const stored = url.replaceAll(",", "|")
-  const escaped = stored.replaceAll("\\", "\\\\").replaceAll("\"", "\\\"")
-  return `identifiers:"=url:=${escaped}"`
+const quoted = (value: string) => value.replaceAll("\\", "\\\\").replaceAll("\"", "\\\"")
+
+export const exactUrlQuery = (url: string): string => `identifiers:"=url:=${quoted(url.replaceAll(",", "|"))}"`
+
+// An add killed part-way leaves a record with the title and nothing else: no file, no
+// identifiers. It holds nothing of the user's, and it blocks the next add as a duplicate.
+export const emptyRecordQuery = (title: string): string => `title:"=${quoted(title)}" and formats:false and identifiers:false`
+
+// The titles `add` refused as duplicates: the indented lines after its explanation.
+export const refusedDuplicates = (output: string): ReadonlyArray<string> => {
+  const at = output.indexOf("already exist in the database")
+  if (at < 0) return []
+  return output.slice(at).split("\n").slice(1).filter((line) => /^\s+\S/.test(line)).map((line) => line.trim())
 }
 
 export const LibraryBook = Schema.Struct({

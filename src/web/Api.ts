@@ -135,7 +135,8 @@ export class StoriesGroup extends HttpApiGroup.make("stories")
         force: Schema.optional(Schema.Boolean)
       }),
       success: Schema.Struct({ results: Schema.Array(AddResult) }),
-      error: [BadRequest, Conflict]
+      // Unavailable: FanFicFare, which names the stories of sites we have no rules for, cannot run.
+      error: [BadRequest, Unavailable]
     }),
     // Download the whole story again (FanFicFare --force), now.
     HttpApiEndpoint.post("refresh", "/api/stories/:key/refresh", { params: { key: Schema.String }, success: Changed, error: [NotFound, Conflict] })

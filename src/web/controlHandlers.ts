@@ -6,7 +6,7 @@ import { InvalidStoryUrl, parseStoryUrl, type StoryUrl } from "../stories/StoryU
 import { Store } from "../store/Store.ts"
 import type { StoryRow } from "../store/rows.ts"
 import { storyJson } from "../cli/statusView.ts"
-import { Api, Conflict, NotFound } from "./Api.ts"
+import { Api, Conflict, NotFound, Unavailable } from "./Api.ts"
 import { WebContext } from "./WebContext.ts"
 
 // Stories, jobs, history and sites: reading pages of them, and the changes a person may ask
@@ -44,7 +44,7 @@ export const StoriesHandlers = HttpApiBuilder.group(
       const parsed = urls.map(parseStoryUrl)
       const valid = parsed.filter((url): url is StoryUrl => !(url instanceof InvalidStoryUrl))
       const refs = new Map(valid.map((url, index) => [url, index]))
-      const identified = yield* identifyStories(valid).pipe(Effect.mapError((error) => new Conflict({ message: error.message })))
+      const identified = yield* identifyStories(valid).pipe(Effect.mapError((error) => new Unavailable({ message: error.message })))
       const results = []
       for (const [index, input] of urls.entries()) {
         const parsedUrl = parsed[index]

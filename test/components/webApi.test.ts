@@ -291,6 +291,18 @@ describe("a server with a token, and one serving `once`", () => {
     }
   })
 
+  it("adding a link only FanFicFare can read, while FanFicFare cannot run, is a 503 that says why", async () => {
+    const port = await freePort()
+    const broken = await startServer(join(scratch, "nofff.db"), webConfig(port, "") + "[fanficfare]\npython = \"/nonexistent/python3\"\n")
+    try {
+      const answer = await postJson(`${broken.api.base}/api/stories`, { urls: ["http://test1.com?sid=5"] })
+      expect(answer.status).toBe(503)
+      expect((await answer.json()).message).toContain("/nonexistent/python3")
+    } finally {
+      await broken.runtime.dispose()
+    }
+  })
+
   it("healthz answers 503 naming a service that failed for good", async () => {
     const port = await freePort()
     const dir = mkdtempSync(join(tmpdir(), "automated-fanfic-web-health-"))

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { type ChildProcess } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -121,6 +121,33 @@ describe("dashboard", () => {
 
     daemon.kill("SIGTERM")
     expect(await exited).toBe(0)
+  })
+
+  it("once serves its progress read-only while it runs, then exits", async () => {
+    const port = await freePort()
+    const base = `http://127.0.0.1:${port}`
+    const slowIni = join(scratch, "slow.ini")
+    // test4.com?sid=N has N chapters; a second per chapter keeps `once` busy long enough to look.
+    writeFileSync(slowIni, "[test4.com]\nslow_down_sleep_time:1\n")
+    const env = { ...baseEnv, FFDL_CALIBRE__PERSONAL_INI: slowIni, FFDL_WEB__ENABLED: "true", FFDL_WEB__PORT: String(port) }
+    expect((await runCli(["add", "http://test4.com?sid=8"], { env })).code).toBe(0)
+    const once = startCli(["once"], { env })
+    const exited = exitOf(once)
+    await waitForHealth(`${base}/healthz`, 30_000)
+    let status: { mode?: string; readOnly?: boolean; running?: ReadonlyArray<{ url: string }> } = {}
+    const deadline = Date.now() + 30_000
+    while (status.running?.length !== 1) {
+      if (Date.now() > deadline) throw new Error(`once never showed its running job: ${JSON.stringify(status)}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      status = await (await fetch(`${base}/api/status`)).json()
+    }
+    expect(status).toMatchObject({ mode: "once", readOnly: true, running: [{ url: "http://test4.com?sid=8" }] })
+    const refused = await fetch(`${base}/api/stories`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ urls: ["http://test1.com?sid=9"] }) })
+    expect(refused.status).toBe(409)
+    expect(await exited).toBe(0)
+    const jobs: ReadonlyArray<{ url: string; state: string }> = JSON.parse((await runCli(["status", "--json"], { env })).stdout).jobs
+    expect(jobs).toContainEqual(expect.objectContaining({ url: "http://test4.com?sid=8", state: "done" }))
+    expect(jobs.some((job) => job.url === "http://test1.com?sid=9")).toBe(false)
   })
 
   it("a taken port stops the daemon at start-up with exit 3, naming the port and the fix", async () => {
