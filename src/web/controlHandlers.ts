@@ -29,6 +29,12 @@ export const StoriesHandlers = HttpApiBuilder.group(
     const store = yield* Store
     const { wake } = yield* WebContext
 
+    const storyNamed = Effect.fn(function* (key: string) {
+      const story = yield* Effect.orDie(store.story(key))
+      if (story === undefined) return yield* new NotFound({ message: `no story ${key} in the job store` })
+      return story
+    })
+
     const withJobs = Effect.fn(function* (stories: ReadonlyArray<StoryRow>) {
       const jobs = yield* store.latestJobs(stories.map((story) => story.key))
       return stories.map((story) => {
@@ -76,17 +82,14 @@ export const StoriesHandlers = HttpApiBuilder.group(
         }).pipe(Effect.orDie),
       get: ({ params }) =>
         Effect.gen(function* () {
-          const story = yield* Effect.orDie(store.story(params.key))
-          if (story === undefined) return yield* new NotFound({ message: `no story ${params.key} in the job store` })
-          const [view] = yield* Effect.orDie(withJobs([story]))
+          const [view] = yield* Effect.orDie(withJobs([yield* storyNamed(params.key)]))
           if (view === undefined) return yield* new NotFound({ message: `no story ${params.key} in the job store` })
           return view
         }),
       add: ({ payload }) => add(payload.urls, payload.force ?? false).pipe(Effect.catchTag("StoreError", Effect.die)),
       refresh: ({ params }) =>
         Effect.gen(function* () {
-          const story = yield* Effect.orDie(store.story(params.key))
-          if (story === undefined) return yield* new NotFound({ message: `no story ${params.key} in the job store` })
+          const story = yield* storyNamed(params.key)
           const { job, merged } = yield* Effect.orDie(store.request({ storyKey: story.key, url: story.url, site: story.site, origin, force: true }))
           yield* wake
           return { message: `${merged ? "forced on the open" : "queued"} ${describeJob(job)}: every chapter is downloaded again`, job }
