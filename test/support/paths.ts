@@ -1,6 +1,8 @@
 import { join } from "node:path"
 
 export const repoRoot = join(import.meta.dirname, "..", "..")
-export const sharedDir = join(repoRoot, "..", "shared")
-export const anchorConfigPath = join(sharedDir, "fixtures", "anchor-config", "config.toml")
-export const fanficfareSamplesDir = join(sharedDir, "reference", "fanficfare-samples")
+export const fixturesDir = join(repoRoot, "test", "fixtures")
+// Every key of AutomatedFanfic's config.toml with its documented default (our own file).
+export const anchorConfigPath = join(fixturesDir, "anchor-config", "config.toml")
+// Recorded FanFicFare runs: argv, stdout, stderr and exit code of each case.
+export const fanficfareSamplesDir = join(fixturesDir, "fanficfare-samples")
