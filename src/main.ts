@@ -1,21 +1,11 @@
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import * as NodeServices from "@effect/platform-node/NodeServices"
-import { Console, Effect } from "effect"
-import { Command } from "effect/cli"
-import { cli } from "./cli/commands.ts"
-import { alreadyReported, exitCodeFor } from "./cli/exitCodes.ts"
-import { installSignalGuard } from "./process/shutdown.ts"
-import { version } from "./version.ts"
+import { installSignalGuard, interruptedExitCode, stopRequested } from "./process/shutdown.ts"
 
-const program = Command.run(cli, { version }).pipe(
-  Effect.tapError((error) =>
-    alreadyReported(error) ? Effect.void : Console.error(`error: ${error instanceof Error ? error.message : String(error)}`)
-  ),
-  Effect.provide(NodeServices.layer)
-)
-
+// Signal handling first: loading the rest takes a moment on a busy machine, and a SIGTERM in
+// that moment must stop the program cleanly, not kill it.
 installSignalGuard()
-NodeRuntime.runMain(program, {
-  disableErrorReporting: true,
-  teardown: (exit, onExit) => onExit(exitCodeFor(exit))
-})
+// `ps`, `pgrep automated-fanfic` and monitors see the program's name, not node's path. Set right
+// after the guard, so a title showing means a signal is already handled.
+process.title = "automated-fanfic"
+const { runCli } = await import("./cli/run.ts")
+if (stopRequested()) process.exit(interruptedExitCode())
+runCli()

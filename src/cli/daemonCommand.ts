@@ -19,11 +19,11 @@ export const daemon = Command.make("daemon", {}, () =>
   Effect.gen(function* () {
     const options = yield* globalOptions
     // Until the configuration is read, a signal stops within the default 30 s.
-    yield* signalsEndCleanly(30)
+    yield* Effect.sync(() => signalsEndCleanly(30))
     const services = intakeLayer(storyLayer(options, { createLibrary: false }))
     yield* Effect.scoped(Effect.gen(function* () {
       const config = (yield* AppConfig).values
-      yield* signalsEndCleanly(config.process.shutdown_timeout)
+      yield* Effect.sync(() => signalsEndCleanly(config.process.shutdown_timeout))
       const report = yield* makeHealthReporter(healthFileIn(dataDirectory(config, process.env)))
       const policy = {
         maxRestarts: config.process.auto_restart ? config.process.max_restart_attempts : 0,

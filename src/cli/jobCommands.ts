@@ -4,8 +4,7 @@ import { isAlive } from "../process/alive.ts"
 import { healthFileIn, judgeHealth, readHealth } from "../process/daemonHealth.ts"
 import { Argument, Command, Flag } from "effect/cli"
 import { Store } from "../store/Store.ts"
-import { identifyStories } from "../stories/identifyStories.ts"
-import { InvalidStoryUrl } from "../stories/StoryUrl.ts"
+import { queueStories } from "./queueStories.ts"
 import { globalOptions, parseUrls } from "./root.ts"
 import { storeAndSitesLayer, storeLayer } from "./runtime.ts"
 import { statusJson, statusText } from "./statusView.ts"
@@ -22,11 +21,7 @@ export const add = Command.make(
     const options = yield* globalOptions
     const stories = yield* parseUrls(urls)
     yield* Effect.gen(function* () {
-      const store = yield* Store
-      // Every link is checked before any is queued, so a typo queues nothing.
-      const refs = yield* Effect.forEach(yield* identifyStories(stories), (ref) => (ref instanceof InvalidStoryUrl ? Effect.fail(ref) : Effect.succeed(ref)))
-      for (const story of refs) {
-        const { job, merged } = yield* store.request({ storyKey: story.key, url: story.url, site: story.site, origin: "manual", force })
+      for (const { story, job, merged } of yield* queueStories(stories, { origin: "manual", force })) {
         yield* Console.log(merged ? `already queued: ${story.url} is job ${job.id}` : `queued job ${job.id}: ${story.url} (${story.key})`)
       }
     }).pipe(Effect.provide(storeAndSitesLayer(options)))

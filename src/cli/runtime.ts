@@ -64,6 +64,10 @@ export const storyLayer = (options: GlobalOptions, library: { readonly createLib
 export const coordinatorLayer = <ROut, E, R>(services: Layer.Layer<ROut, E, R>) =>
   Coordinator.layer.pipe(Layer.provideMerge(Notifier.layer), Layer.provideMerge(storeFromConfig), Layer.provideMerge(services))
 
+// The Coordinator and Sites, which names the stories of links a person gives (`once --url`).
+export const storiesLayer = <ROut, E, R>(services: Layer.Layer<ROut, E, R>) =>
+  Sites.layer.pipe(Layer.provideMerge(coordinatorLayer(services)))
+
 // The mailbox reader beside the Coordinator, sharing its Store and configuration.
 export const intakeLayer = <ROut, E, R>(services: Layer.Layer<ROut, E, R>) =>
-  ImapSource.layer.pipe(Layer.provideMerge(Sites.layer), Layer.provideMerge(coordinatorLayer(services)))
+  ImapSource.layer.pipe(Layer.provideMerge(storiesLayer(services)))

@@ -5,7 +5,7 @@ import { removeStaleJails } from "../pipeline/jails.ts"
 import { Pipeline, type PipelineError } from "../pipeline/Pipeline.ts"
 import type { StoryReport } from "../pipeline/StoryReport.ts"
 import { isAlive } from "../process/alive.ts"
-import { Store, type StoreError } from "../store/Store.ts"
+import { type JobScope, Store, type StoreError } from "../store/Store.ts"
 import { pickSlots, type SiteLoad } from "./dispatch.ts"
 import { concurrencyOf, schedulingPolicy, type SchedulingPolicy } from "./policy.ts"
 import { runJob } from "./runJob.ts"
@@ -19,10 +19,12 @@ import { Notifier } from "../notify/Notifier.ts"
 export type CoordinatorError = PipelineError | StoreError
 
 export class Coordinator extends Context.Service<Coordinator, {
-  // Runs what is due now and what becomes due while it runs, then returns what each came to.
+  // Runs what is due now and what becomes due while it runs, then returns what each story came
+  // to: one report per story, its last (a story retried within the run is reported once).
   readonly drain: Effect.Effect<ReadonlyArray<StoryReport>, CoordinatorError>
-  // The same, and also waits for retries that fall due before `deadline` (epoch ms).
-  drainUntil(deadline: number): Effect.Effect<ReadonlyArray<StoryReport>, CoordinatorError>
+  // The same, and also waits for retries that fall due before `deadline` (epoch ms); with
+  // `scope`, only those jobs run.
+  drainUntil(deadline: number, scope?: JobScope): Effect.Effect<ReadonlyArray<StoryReport>, CoordinatorError>
   // Runs jobs as they become due, until interrupted; interrupted jobs go back to the queue.
   readonly run: Effect.Effect<never, CoordinatorError>
   // A job was added in this process: look again now.
@@ -56,11 +58,12 @@ const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
   })
 
   // until: "never" runs for good; a time returns once nothing runs and nothing falls due before it.
-  const loop = (until: number | "never") =>
+  const loop = (until: number | "never", scope?: JobScope) =>
     Effect.gen(function* () {
       const untilIdle = until !== "never"
       yield* recover
-      const reports: Array<StoryReport> = []
+      // By story, in the order they first finished; a retry's report replaces the earlier one.
+      const reports = new Map<string, StoryReport>()
       const running = yield* FiberMap.make<string>()
       const fatal = yield* Deferred.make<never, CoordinatorError>()
       // Slots in use per site, and each site's mean run time, which orders the sites by work left.
@@ -83,7 +86,7 @@ const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
             yield* wake
           })
           const work = runJob(job, policy).pipe(
-            Effect.tap((report) => Effect.sync(() => reports.push(report))),
+            Effect.tap((report) => Effect.sync(() => reports.set(job.storyKey, report))),
             Effect.onInterrupt(() => store.apply(job.id, { _tag: "Recovered" }).pipe(Effect.ignore)),
             // Not the job's fault (no library, no FanFicFare): the job goes back to the queue and the run stops.
             Effect.catch((error) =>
@@ -100,7 +103,7 @@ const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
         // A site not seen yet is assumed typical, so it neither jumps the queue nor starves.
         const known = [...meanRunMs.values()]
         const typicalRunMs = known.length === 0 ? 1 : known.reduce((sum, ms) => sum + ms, 0) / known.length
-        const loads: Array<SiteLoad> = (yield* store.dueSites).map(({ site, due }) => ({
+        const loads: Array<SiteLoad> = (yield* store.dueSites(scope)).map(({ site, due }) => ({
           site,
           due,
           running: busySlots.get(site)?.size ?? 0,
@@ -109,7 +112,7 @@ const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
         }))
         let started = 0
         for (const site of pickSlots(loads, policy.maxWorkers - inUse)) {
-          const job = yield* store.claim(site, process.pid)
+          const job = yield* store.claim(site, process.pid, scope)
           if (Option.isNone(job)) continue
           yield* start(job.value)
           started++
@@ -131,7 +134,7 @@ const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
       const pause = Effect.gen(function* () {
         const full = [...busySlots.entries()].filter(([site, slots]) => slots.size >= concurrencyOf(policy, site)).map(([site]) => site)
         const inUse = [...busySlots.values()].reduce((sum, slots) => sum + slots.size, 0)
-        const nextDue = inUse >= policy.maxWorkers ? Option.none<number>() : yield* store.nextDueAt(full)
+        const nextDue = inUse >= policy.maxWorkers ? Option.none<number>() : yield* store.nextDueAt(full, scope)
         const now = yield* Clock.currentTimeMillis
         const timer = Option.match(nextDue, { onNone: () => Effect.never, onSome: (at) => Effect.sleep(Duration.millis(Math.max(0, at - now))) })
         yield* Effect.raceAllFirst([Queue.take(wakeups), timer, untilIdle ? Effect.never : othersChanged, Deferred.await(fatal)])
@@ -141,8 +144,8 @@ const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
         if (yield* Deferred.isDone(fatal)) return yield* Deferred.await(fatal)
         const started = yield* dispatch
         if (untilIdle && started === 0 && (yield* FiberMap.size(running)) === 0) {
-          const next = yield* store.nextDueAt([])
-          if (Option.isNone(next) || next.value > until) return reports
+          const next = yield* store.nextDueAt([], scope)
+          if (Option.isNone(next) || next.value > until) return [...reports.values()]
         }
         yield* pause
       }
@@ -150,7 +153,7 @@ const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
 
   return Coordinator.of({
     drain: loop(0),
-    drainUntil: (deadline: number) => loop(deadline),
+    drainUntil: (deadline: number, scope?: JobScope) => loop(deadline, scope),
     run: Effect.andThen(loop("never"), Effect.never),
     wake
   })

@@ -44,7 +44,7 @@ export const runJob = Effect.fn("runJob")(function* (job: Job, policy: Schedulin
   const pipeline = yield* Pipeline
   const url = parseStoryUrl(job.url)
   if (typeof url !== "string") {
-    const report: StoryReport = { url: job.url, result: "failed", detail: url.message }
+    const report: StoryReport = { url: job.url, storyKey: job.storyKey, result: "failed", detail: url.message }
     yield* store.finish(job.id, { _tag: "Failed", error: url.message }, { outcome: "failed" }, (site) => site)
     return report
   }
@@ -66,5 +66,5 @@ export const runJob = Effect.fn("runJob")(function* (job: Job, policy: Schedulin
   yield* Effect.logInfo(`${report.result}: ${report.detail}`)
   const notification = storyNotification(job, report, event)
   if (notification !== undefined) yield* notifier.notify(notification)
-  return withNextTry(report, event)
+  return { ...withNextTry(report, event), storyKey: job.storyKey }
 }, (effect, job) => Effect.annotateLogs(effect, { job: job.id, story: job.storyKey, site: job.site }))

@@ -54,10 +54,18 @@ export class Notifier extends Context.Service<Notifier, {
       }
 
       const outboxes = yield* Effect.forEach(targets, (target) =>
-        Effect.map(Queue.sliding<Message>(100), (outbox) => ({ target, outbox })))
-      for (const { target, outbox } of outboxes) {
-        yield* Effect.forkScoped(Effect.forever(Effect.flatMap(Queue.take(outbox), (message) => deliverWithRetries(target, message))))
+        Effect.map(Queue.sliding<Message>(100), (outbox) => ({ target, outbox, busy: false })))
+      for (const box of outboxes) {
+        yield* Effect.forkScoped(Effect.forever(Effect.flatMap(Queue.take(box.outbox), (message) =>
+          Effect.sync(() => void (box.busy = true)).pipe(
+            Effect.andThen(deliverWithRetries(box.target, message)),
+            Effect.ensuring(Effect.sync(() => void (box.busy = false)))
+          ))))
       }
+      const allDelivered = Effect.map(
+        Effect.forEach(outboxes, (box) => Effect.map(Queue.size(box.outbox), (size) => size === 0 && !box.busy)),
+        (idle) => idle.every(Boolean)
+      )
 
       const incoming = yield* Queue.dropping<Notification>(10_000)
       // Taken from the queue but not yet handed to the targets: sent on shutdown too.
@@ -72,13 +80,16 @@ export class Notifier extends Context.Service<Notifier, {
         gathering = []
         yield* handOut(batch)
       })))
+      // On the way out (the end of `once`, a daemon's clean stop): what is still gathering goes out
+      // at once, and every target gets to finish what it holds, within one timeout, so a slow
+      // service delays the exit by at most `timeout_seconds`.
       yield* Effect.addFinalizer(() =>
         Effect.gen(function* () {
-          const left = [...gathering, ...(yield* Queue.clear(incoming))]
-          if (left.length === 0) return
-          const message = renderDigest(left)
-          // One quick try each, all at once: shutdown must not wait on a slow service.
-          yield* Effect.forEach(targets, (target) => deliver(target, message).pipe(Effect.ignore), { concurrency: "unbounded", discard: true })
+          gathering = [...gathering, ...(yield* Queue.clear(incoming))]
+          const batch = gathering
+          gathering = []
+          yield* handOut(batch)
+          while (!(yield* allDelivered)) yield* Effect.sleep(Duration.millis(20))
         }).pipe(Effect.timeout(Duration.seconds(settings.timeout_seconds)), Effect.ignore))
 
       return Notifier.of({

@@ -4,6 +4,8 @@ export type StoryResult = "added" | "updated" | "unchanged" | "kept" | "failed"
 
 export interface StoryReport {
   readonly url: string
+  // The story's `site:storyId`, once the job store knows it.
+  readonly storyKey?: string
   readonly result: StoryResult
   readonly detail: string
   readonly title?: string

@@ -28,25 +28,32 @@ export interface DueSite {
   readonly due: number
 }
 
-// A job is due when it is queued, or waiting and its time has come, and its site is not paused.
+// Which jobs a runner may take: all of them, or only those it was asked to run (`once --url`).
+export type JobScope = ReadonlyArray<number> | undefined
+
+const scopeParam = (scope: JobScope) => (scope === undefined ? null : JSON.stringify(scope))
+
+// A job is due when it is queued, or waiting and its time has come, its site is not paused, and
+// it is in the runner's scope ($scope: null for every job, else a JSON array of job ids).
 const dueJobs = `
   FROM jobs j LEFT JOIN sites s ON s.site = j.site
   WHERE (j.state = 'queued' OR (j.state = 'waiting' AND j.next_attempt_at <= $now))
-    AND (s.open_until IS NULL OR s.open_until <= $now)`
+    AND (s.open_until IS NULL OR s.open_until <= $now)
+    AND ($scope IS NULL OR j.id IN (SELECT value FROM json_each($scope)))`
 
 export class Store extends Context.Service<Store, {
   readonly file: string
   request(request: JobRequest): Effect.Effect<RequestOutcome, StoreError>
   apply(jobId: number, event: JobEvent): Effect.Effect<Job, StoreError>
-  // Starts the site's next due job, if another runner has not taken it already.
-  claim(site: string, owner: number): Effect.Effect<Option.Option<Job>, StoreError>
+  // Starts the site's next due job in scope, if another runner has not taken it already.
+  claim(site: string, owner: number, scope?: JobScope): Effect.Effect<Option.Option<Job>, StoreError>
   // Records how a run ended: the job's next state, what it learnt about the story and its site.
   finish(jobId: number, event: JobEvent, story: StoryFacts, updateSite: (current: SiteState) => SiteState): Effect.Effect<Finished, StoreError>
   // Jobs left running by a process that no longer exists go back to the queue.
   recoverRunning(isAlive: (pid: number) => boolean): Effect.Effect<number, StoreError>
-  dueSites: Effect.Effect<ReadonlyArray<DueSite>, StoreError>
-  // The earliest moment after now at which a job outside `busySites` becomes due.
-  nextDueAt(busySites: ReadonlyArray<string>): Effect.Effect<Option.Option<number>, StoreError>
+  dueSites(scope?: JobScope): Effect.Effect<ReadonlyArray<DueSite>, StoreError>
+  // The earliest moment after now at which a job in scope outside `busySites` becomes due.
+  nextDueAt(busySites: ReadonlyArray<string>, scope?: JobScope): Effect.Effect<Option.Option<number>, StoreError>
   site(site: string): Effect.Effect<SiteState, StoreError>
   sites: Effect.Effect<ReadonlyArray<SiteState>, StoreError>
   stories: Effect.Effect<ReadonlyArray<StoryRow>, StoreError>
@@ -113,11 +120,11 @@ export class Store extends Context.Service<Store, {
         return yield* inTransaction(() => step(now, jobId, event))
       })
 
-      const claim = Effect.fn("Store.claim")(function* (site: string, owner: number) {
+      const claim = Effect.fn("Store.claim")(function* (site: string, owner: number, scope?: JobScope) {
         const now = yield* Clock.currentTimeMillis
         return yield* inTransaction(() => {
           const next = decodeJobs(
-            statement(`SELECT j.* ${dueJobs} AND j.site = $site ORDER BY j.state = 'waiting', j.next_attempt_at, j.id LIMIT 1`).all({ now, site })
+            statement(`SELECT j.* ${dueJobs} AND j.site = $site ORDER BY j.state = 'waiting', j.next_attempt_at, j.id LIMIT 1`).all({ now, site, scope: scopeParam(scope) })
           )[0]
           if (next === undefined) return Option.none<Job>()
           const started = step(now, next.id, { _tag: "Started" })
@@ -155,10 +162,10 @@ export class Store extends Context.Service<Store, {
             return orphans.length
           }))
 
-      const dueSites = Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        read(() => decodeDueSites(statement(`SELECT j.site AS site, COUNT(*) AS due ${dueJobs} GROUP BY j.site`).all({ now }))))
+      const dueSites = (scope?: JobScope) => Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        read(() => decodeDueSites(statement(`SELECT j.site AS site, COUNT(*) AS due ${dueJobs} GROUP BY j.site`).all({ now, scope: scopeParam(scope) }))))
 
-      const nextDueAt = (busySites: ReadonlyArray<string>) =>
+      const nextDueAt = (busySites: ReadonlyArray<string>, scope?: JobScope) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
           read(() => {
             const row = statement(
@@ -166,8 +173,9 @@ export class Store extends Context.Service<Store, {
                  SELECT MAX(COALESCE(j.next_attempt_at, 0), COALESCE(s.open_until, 0)) AS at
                  FROM jobs j LEFT JOIN sites s ON s.site = j.site
                  WHERE j.state IN ('queued', 'waiting') AND j.site NOT IN (SELECT value FROM json_each(?))
+                   AND (? IS NULL OR j.id IN (SELECT value FROM json_each(?)))
                ) WHERE at > ?`
-            ).get(JSON.stringify(busySites), now)
+            ).get(JSON.stringify(busySites), scopeParam(scope), scopeParam(scope), now)
             return Option.fromNullishOr(decodeTime(row).at)
           }))
 

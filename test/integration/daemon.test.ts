@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from "@effect/vitest"
+import { afterEach, beforeAll, describe, expect, it } from "@effect/vitest"
 import { type ChildProcess } from "node:child_process"
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { runCli, startCli, waitUntil } from "../support/cli.ts"
@@ -20,7 +20,28 @@ const env = { FFDL_DATA__DIR: join(scratch, "data"), FFDL_CALIBRE__PATH: library
 const jobsNow = async (): Promise<ReadonlyArray<{ url: string; state: string }>> =>
   JSON.parse((await runCli(["status", "--json"], { env })).stdout).jobs
 
+// main sets the process title right after it installs its signal handling, so a process whose
+// command line reads "automated-fanfic" already stops cleanly on a signal.
+const handlesSignals = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("automated-fanfic")
+  } catch {
+    return false
+  }
+}
+
 const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+
+// A failed expectation must not leave a daemon running into the next test.
+const started: Array<ChildProcess> = []
+const startDaemon = (daemonEnv: Record<string, string>) => {
+  const child = startCli(["daemon"], { env: daemonEnv })
+  started.push(child)
+  return child
+}
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+})
 
 beforeAll(async () => {
   requireRealComponents()
@@ -32,15 +53,19 @@ beforeAll(async () => {
 
 describe("daemon", () => {
   it("runs a job added from another terminal, and SIGTERM mid-download stops it cleanly with the job queued again", async () => {
-    const daemon = startCli(["daemon"], { env })
+    const daemon = startDaemon(env)
     const exited = exitOf(daemon)
     expect((await runCli(["add", "http://test1.com?sid=51"], { env })).code).toBe(0)
     let states: ReadonlyArray<{ url: string; state: string }> = []
-    for (let tries = 0; tries < 60 && !states.some((job) => job.state === "done"); tries++) {
+    for (let tries = 0; tries < 60 && !states.some((job) => job.url === "http://test1.com?sid=51" && job.state === "done"); tries++) {
       await new Promise((resolve) => setTimeout(resolve, 1000))
       states = await jobsNow()
     }
-    expect(states).toEqual([expect.objectContaining({ url: "http://test1.com?sid=51", state: "done" })])
+    // Job 1 is the `once --url` of beforeAll, recorded in the same store.
+    expect(states).toEqual([
+      expect.objectContaining({ url: "http://test1.com?sid=50", state: "done" }),
+      expect.objectContaining({ url: "http://test1.com?sid=51", state: "done" })
+    ])
     expect(listLibrary(library).map((book) => book.identifiers["url"]).sort()).toEqual(["http://test1.com?sid=50", "http://test1.com?sid=51"])
 
     expect((await runCli(["add", "http://test4.com?sid=40"], { env })).code).toBe(0)
@@ -56,7 +81,7 @@ describe("daemon", () => {
   it("a second signal ends a slow clean stop at once", async () => {
     const silent = await startHttpReceiver()
     const slowStop = { ...env, FFDL_APPRISE_URLS: `json://127.0.0.1:${silent.port}/slow`, FFDL_NOTIFICATIONS__DIGEST_SECONDS: "60", FFDL_NOTIFICATIONS__TIMEOUT_SECONDS: "60" }
-    const daemon = startCli(["daemon"], { env: slowStop })
+    const daemon = startDaemon(slowStop)
     const exited = exitOf(daemon)
     expect((await runCli(["add", "http://test1.com?sid=52"], { env })).code).toBe(0)
     for (let tries = 0; tries < 60 && !(await jobsNow()).some((job) => job.url === "http://test1.com?sid=52" && job.state === "done"); tries++) {
@@ -71,13 +96,26 @@ describe("daemon", () => {
     await silent.close()
   })
 
+  // Start-up is caught at its earliest point that can be caught (before it, Node's own handler
+  // kills the process): the moment main's signal handling is in place, whatever the machine's speed.
   it("a signal during start-up stops it cleanly, leaving no health file behind", async () => {
-    const daemon = startCli(["daemon"], { env })
+    const daemon = startDaemon(env)
     const exited = exitOf(daemon)
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await waitUntil(() => handlesSignals(daemon.pid ?? 0), "the daemon handles signals", 20_000)
     daemon.kill("SIGTERM")
     expect([0, 130]).toContain(await exited)
     expect(readdirSync(join(scratch, "data")).filter((name) => name.startsWith("daemon-health"))).toEqual([])
+  })
+
+  it("a signal at any later moment of start-up also stops it cleanly", async () => {
+    for (const delayMs of [50, 150, 400, 1000]) {
+      const daemon = startDaemon(env)
+      const exited = exitOf(daemon)
+      await waitUntil(() => handlesSignals(daemon.pid ?? 0), "the daemon handles signals", 20_000)
+      await new Promise((resolve) => setTimeout(resolve, delayMs))
+      daemon.kill("SIGTERM")
+      expect([0, 130], `SIGTERM ${delayMs} ms after the handler was installed`).toContain(await exited)
+    }
   })
 })
 

@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
+import { execFileSync } from "node:child_process"
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
 import { DatabaseSync } from "node:sqlite"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { runCli } from "../support/cli.ts"
+import { startHttpReceiver } from "../support/receivers.ts"
 import { listLibrary, requireRealComponents } from "../support/components.ts"
 
 // The single pass end to end with the real FanFicFare (offline test1.com site) and real calibredb.
@@ -56,6 +58,51 @@ describe("once --url into a new local Calibre library", () => {
 
   it("leaves no job directory behind", () => {
     expect(jailsLeft()).toEqual([])
+  })
+})
+
+describe("once --url goes through the job store like every other path", () => {
+  const library = join(scratch, "recorded-library")
+  const env = { FFDL_DATA__DIR: join(scratch, "recorded-data"), FFDL_CALIBRE__PATH: library }
+
+  it("its story gets a job, a history and a notification, and shows in status", async () => {
+    const receiver = await startHttpReceiver()
+    const notifying = { ...env, FFDL_APPRISE_URLS: `json://127.0.0.1:${receiver.port}/notify`, FFDL_NOTIFICATIONS__DIGEST_SECONDS: "0" }
+    const run = await runCli(["once", "--url", "http://test1.com?sid=8", "--library", library, "--create-library"], { env: notifying })
+    await receiver.close()
+    expect(run.code).toBe(0)
+    const status = JSON.parse((await runCli(["status", "--json"], { env })).stdout)
+    expect(status.jobs).toEqual([expect.objectContaining({ url: "http://test1.com?sid=8", state: "done", attempts: 1, origins: ["once"] })])
+    expect(status.stories).toEqual([expect.objectContaining({ key: "test1:8", title: "Test Story Title 8", lastOutcome: "added" })])
+    const history = new DatabaseSync(join(env.FFDL_DATA__DIR, "automated-fanfic.db"))
+      .prepare("SELECT kind FROM events WHERE story_key = 'test1:8' ORDER BY id").all().map((row) => row["kind"])
+    expect(history).toEqual(["requested", "Started", "Succeeded"])
+    expect(receiver.received.map((request) => request.body).join("\n")).toContain("Test Story Title 8")
+  })
+
+  it("a story whose Calibre record is broken does not stop the others, and --json still prints every story", async () => {
+    // A record with the story's URL and no EPUB, as a calibredb add killed part-way leaves it.
+    execFileSync("calibredb", ["add", "--with-library", library, "--empty", "--title", "Test Story Title 9", "--authors", "Test Author aa", "--identifier", "url:http://test1.com?sid=9"],
+      { env: { ...process.env, QTWEBENGINE_DISABLE_SANDBOX: "1" }, stdio: "pipe" })
+    const run = await runCli(["once", "--json", "--url", "http://test1.com?sid=9", "--url", "http://test1.com?sid=10", "--library", library], { env })
+    expect(run.stderr).not.toContain("error:")
+    const result = JSON.parse(run.stdout)
+    expect(result.stories).toHaveLength(2)
+    expect(result.stories).toContainEqual(expect.objectContaining({ url: "http://test1.com?sid=10", storyKey: "test1:10", result: "added" }))
+    expect(result.stories).toContainEqual(expect.objectContaining({ storyKey: "test1:9" }))
+    expect(result.summary.stories).toBe(2)
+  })
+
+  it("a waiting retry of a story named with --url runs now, not at its stored time", async () => {
+    expect((await runCli(["once", "--url", "http://test1.com?sid=11"], { env })).code).toBe(0)
+    expect((await runCli(["add", "http://test1.com?sid=11"], { env })).code).toBe(0)
+    const store = new DatabaseSync(join(env.FFDL_DATA__DIR, "automated-fanfic.db"))
+    store.prepare("UPDATE jobs SET state = 'waiting', next_attempt_at = ? WHERE story_key = 'test1:11' AND state = 'queued'").run(Date.now() + 3_600_000)
+    const run = await runCli(["once", "--json", "--url", "http://test1.com?sid=11"], { env })
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout).stories).toEqual([expect.objectContaining({ storyKey: "test1:11", result: "unchanged" })])
+    const jobs = JSON.parse((await runCli(["status", "--json"], { env })).stdout).jobs.filter((job: { url: string }) => job.url === "http://test1.com?sid=11")
+    expect(jobs.map((job: { state: string }) => job.state)).toEqual(["done", "done"])
   })
 })
 

@@ -1,6 +1,13 @@
 import { execFile, execFileSync, spawn } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { repoRoot } from "./paths.ts"
+
+// Every test file's runs keep their job store in a data folder of their own (unless a test names
+// one with FFDL_DATA__DIR), never in that of the person running the tests.
+const dataHome = mkdtempSync(join(tmpdir(), "automated-fanfic-test-data-"))
+process.on("exit", () => rmSync(dataHome, { recursive: true, force: true }))
 
 export interface CliRun {
   readonly code: number
@@ -16,7 +23,7 @@ export const runCli = (args: ReadonlyArray<string>, options: { env?: Record<stri
       [...args],
       {
         cwd: options.cwd ?? repoRoot,
-        env: { ...withoutFfdl(process.env), ...options.env },
+        env: { ...withoutFfdl(process.env), XDG_DATA_HOME: dataHome, ...options.env },
         timeout: 170_000,
         maxBuffer: 16 * 1024 * 1024
       },
@@ -35,7 +42,7 @@ const withoutFfdl = (env: NodeJS.ProcessEnv) =>
 export const startCli = (args: ReadonlyArray<string>, options: { env?: Record<string, string> } = {}) =>
   spawn(join(repoRoot, "bin", "automated-fanfic"), [...args], {
     cwd: repoRoot,
-    env: { ...withoutFfdl(process.env), ...options.env },
+    env: { ...withoutFfdl(process.env), XDG_DATA_HOME: dataHome, ...options.env },
     stdio: "ignore"
   })
 

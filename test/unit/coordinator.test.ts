@@ -133,7 +133,40 @@ describe("Coordinator retries on the test clock", () => {
       }).pipe(Effect.provide(services(storeFile(), pipeline, policy())), fixedRandom(0.5))
       // Tries at 0 and 1 minute; the next one (3 minutes) is after the deadline and stays queued.
       expect(startsOf(runs)).toEqual([0, 1])
+      // One story, one report: its last try's.
+      expect(reports).toEqual([expect.objectContaining({ url: "http://a.com?sid=1", storyKey: "http://a.com?sid=1", result: "failed" })])
+    }))
+
+  it.effect("a story retried within a drain is reported once, with its final outcome", () =>
+    Effect.gen(function* () {
+      const runs: Array<Run> = []
+      const pipeline = scripted(runs, (url) => Effect.succeed(runs.length === 1 ? failing(url, false) : added(url)), Duration.seconds(0))
+      const reports = yield* Effect.gen(function* () {
+        yield* add("http://a.com?sid=1")
+        const fiber = yield* Effect.forkChild((yield* Coordinator).drainUntil(5 * minute))
+        yield* advance(Duration.minutes(10))
+        return yield* Fiber.join(fiber)
+      }).pipe(Effect.provide(services(storeFile(), pipeline, policy())), fixedRandom(0.5))
+      expect(startsOf(runs)).toEqual([0, 1])
+      expect(reports).toEqual([expect.objectContaining({ url: "http://a.com?sid=1", result: "added" })])
+    }))
+
+  it.effect("a drain with a scope runs only those jobs and leaves the others queued", () =>
+    Effect.gen(function* () {
+      const runs: Array<Run> = []
+      const pipeline = scripted(runs, (url) => Effect.succeed(added(url)), Duration.seconds(0))
+      const { reports, jobs } = yield* Effect.gen(function* () {
+        const store = yield* Store
+        yield* add("http://a.com?sid=1", "http://b.com?sid=2", "http://a.com?sid=3")
+        const wanted = (yield* store.jobs()).filter((job) => job.url !== "http://b.com?sid=2").map((job) => job.id)
+        const reports = yield* (yield* Coordinator).drainUntil(0, wanted)
+        return { reports, jobs: yield* store.jobs() }
+      }).pipe(Effect.provide(services(storeFile(), pipeline, policy())))
+      expect(runs.map((run) => run.url).sort()).toEqual(["http://a.com?sid=1", "http://a.com?sid=3"])
       expect(reports).toHaveLength(2)
+      expect(jobs.map((job) => [job.url, job.state])).toEqual([
+        ["http://a.com?sid=1", "done"], ["http://b.com?sid=2", "queued"], ["http://a.com?sid=3", "done"]
+      ])
     }))
 
   it.effect("nothing new after an email is rechecked twice, ten minutes apart", () =>

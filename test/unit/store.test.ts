@@ -107,7 +107,7 @@ describe("Store", () => {
         const { siteAfter } = yield* store.finish(b.id, { _tag: "RetryAt", at: now + 60_000, error: "HTTP 429" }, { outcome: "failed" },
           (site) => ({ ...site, failures: 2, opens: 1, openUntil: now + 300_000, lastError: "HTTP 429" }))
         expect(siteAfter).toMatchObject({ site: "b.com", openUntil: now + 300_000 })
-        expect(yield* store.dueSites).toEqual([{ site: "a.com", due: 2 }])
+        expect(yield* store.dueSites()).toEqual([{ site: "a.com", due: 2 }])
         expect(Option.getOrThrow(yield* store.nextDueAt([]))).toBe(now + 300_000)
         expect(yield* store.sites).toEqual([{ site: "b.com", failures: 2, opens: 1, openUntil: now + 300_000, lastError: "HTTP 429" }])
         expect(yield* store.site("c.com")).toEqual(healthySite("c.com"))

@@ -1,0 +1,26 @@
+import { Effect } from "effect"
+import type { Job } from "../jobs/Job.ts"
+import type { StoryRef } from "../sites/siteId.ts"
+import { Store } from "../store/Store.ts"
+import { identifyStories } from "../stories/identifyStories.ts"
+import { InvalidStoryUrl, type StoryUrl } from "../stories/StoryUrl.ts"
+
+// Links a person typed (`add`, `once --url`) become jobs in the Store. Every link is checked
+// before any is queued, so a typo queues nothing.
+
+export interface QueuedStory {
+  readonly story: StoryRef
+  readonly job: Job
+  readonly merged: boolean
+}
+
+export const queueStories = Effect.fn("queueStories")(function* (links: ReadonlyArray<StoryUrl>, request: { readonly origin: string; readonly force: boolean }) {
+  const store = yield* Store
+  const identified = yield* identifyStories(links)
+  const stories = yield* Effect.forEach(identified, (ref) => (ref instanceof InvalidStoryUrl ? Effect.fail(ref) : Effect.succeed(ref)))
+  return yield* Effect.forEach(stories, (story) =>
+    Effect.map(
+      store.request({ storyKey: story.key, url: story.url, site: story.site, origin: request.origin, force: request.force }),
+      ({ job, merged }): QueuedStory => ({ story, job, merged })
+    ))
+})
