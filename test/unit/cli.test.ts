@@ -144,6 +144,18 @@ describe("automated-fanfic command line", () => {
     ])
   })
 
+  it("add keeps two authors' stories of one title apart, and refuses a forum post with what to give instead", async () => {
+    const env = { FFDL_DATA__DIR: join(scratch, "same-title") }
+    const run = await runCli(["add", "https://abraxan.fanficauthors.net/Blindness/", "https://bobmin.fanficauthors.net/Blindness/"], { env })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("queued job 1: https://abraxan.fanficauthors.net/Blindness/ (fanficauthors:abraxan/Blindness)")
+    expect(run.stdout).toContain("queued job 2: https://bobmin.fanficauthors.net/Blindness/ (fanficauthors:bobmin/Blindness)")
+    const post = await runCli(["add", "https://forums.spacebattles.com/posts/123456/"], { env })
+    expect(post.code).toBe(2)
+    expect(post.stderr).toContain("it links to one post of a forum thread, not to the story; give the thread's link")
+    expect(post.stderr).not.toContain("no FanFicFare site recognises")
+  })
+
   it("status says where the store is and that it is empty", async () => {
     const run = await runCli(["status"], { env: { FFDL_DATA__DIR: join(scratch, "empty-data") } })
     expect(run.code).toBe(0)
