@@ -44,6 +44,18 @@ describe("automated-fanfic command line", () => {
     expect(broken.stderr).toContain("Run scripts/setup.sh, or set [fanficfare] path")
   })
 
+  it("an ini file that is not where the config says is a config error naming the key and the path, exit 2", async () => {
+    const folder = join(scratch, "ini-folder")
+    mkdirSync(folder, { recursive: true })
+    const config = writeConfig("wrong-ini.toml", `[calibre]\npersonal_ini = "${folder}"\ndefault_ini = ""\n`)
+    const run = await runCli(["check-config", "-c", config])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain(`calibre.personal_ini (${config}): names ${join(folder, "personal.ini")}, which does not exist`)
+    expect(run.stderr).not.toContain("scripts/setup.sh")
+    const file = await runCli(["check-config", "-c", config], { env: { FFDL_CALIBRE__DEFAULT_INI: join(folder, "nope.ini") } })
+    expect(file.stderr).toContain(`calibre.default_ini (${config}): names ${join(folder, "nope.ini")}, which does not exist`)
+  })
+
   it("check-config masks secrets from the file and from FFDL_ overrides", async () => {
     const config = writeConfig("secrets.toml", "[email]\npassword = \"file-secret-1\"\n[calibre]\npassword = \"calibre-secret-2\"\n")
     const run = await runCli(["check-config", "-c", config], { env: { FFDL_PUSHBULLET__API_KEY: "env-secret-3", FFDL_MAX_WORKERS: "6" } })
