@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { runCli } from "../support/cli.ts"
-import { anchorConfigPath } from "../support/paths.ts"
+import { anchorConfigPath, repoRoot } from "../support/paths.ts"
 
 const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-cli-"))
 const writeConfig = (name: string, text: string) => {
@@ -54,6 +54,13 @@ describe("automated-fanfic command line", () => {
     expect(run.stderr).not.toContain("scripts/setup.sh")
     const file = await runCli(["check-config", "-c", config], { env: { FFDL_CALIBRE__DEFAULT_INI: join(folder, "nope.ini") } })
     expect(file.stderr).toContain(`calibre.default_ini (${config}): names ${join(folder, "nope.ini")}, which does not exist`)
+  })
+
+  it("a config without [email] or [calibre] is accepted (AutomatedFanfic refuses it; README says so)", async () => {
+    const run = await runCli(["check-config", "-c", writeConfig("no-email-no-calibre.toml", "max_workers = 2\n")])
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain("configuration OK")
+    expect(readFileSync(join(repoRoot, "README.md"), "utf8").replace(/\s+/g, " ")).toContain("a config without `[email]` or `[calibre]` is accepted (AutomatedFanfic refuses it)")
   })
 
   it("check-config masks secrets from the file and from FFDL_ overrides", async () => {
