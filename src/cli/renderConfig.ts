@@ -1,33 +1,23 @@
 import { Predicate, Redacted } from "effect"
+import { stringify } from "smol-toml"
+import type { ConfigFile } from "../config/ConfigSchema.ts"
 import type { LoadedConfig } from "../config/interpret.ts"
 
-// The effective configuration as TOML-like text, secrets masked. Redacted values print as
-// "<redacted>" when set and "" when empty, so a user can tell "missing" from "hidden".
+// The effective configuration as TOML, secrets masked: a file the user could load again (every
+// table, nested ones like [sites.concurrency] too, written by the TOML library we read with).
+// Redacted values print as "<redacted>" when set and "" when empty, so a user can tell "missing"
+// from "hidden".
 
 const masked = (secret: Redacted.Redacted<unknown>) => (Redacted.value(secret) === "" ? "" : "<redacted>")
-
-const render = (value: unknown): string => {
-  if (Redacted.isRedacted(value)) return JSON.stringify(masked(value))
-  if (Array.isArray(value)) return `[${value.map(render).join(", ")}]`
-  if (typeof value === "string") return JSON.stringify(value)
-  return String(value)
-}
 
 const isSection = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value) && !Redacted.isRedacted(value)
 
-export const renderEffectiveConfig = (config: LoadedConfig): string => {
-  const top: Array<string> = []
-  const sections: Array<string> = []
-  for (const [key, value] of Object.entries(config.values)) {
-    if (isSection(value)) {
-      sections.push("", `[${key}]`, ...Object.entries(value).map(([name, field]) => `${name} = ${render(field)}`))
-    } else {
-      top.push(`${key} = ${render(value)}`)
-    }
-  }
-  return [`# effective configuration from ${config.file}`, ...top, ...sections].join("\n")
-}
+export const maskedValues = (values: ConfigFile): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(values).map(([key, value]) => [key, maskedConfig(value)]))
+
+export const renderEffectiveConfig = (config: LoadedConfig): string =>
+  `# effective configuration from ${config.file}\n${stringify(maskedValues(config.values))}`
 
 // The same as plain data, for the HTTP API.
 export const maskedConfig = (value: unknown): unknown => {

@@ -2,6 +2,7 @@ import { Context, Duration, Effect, FileSystem, Layer, Option, Predicate, Schema
 import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { AppConfig } from "../config/AppConfig.ts"
+import { ConfigError } from "../config/ConfigError.ts"
 import { projectRoot } from "../process/projectRoot.ts"
 import { type CommandResult, makeCommandRunner } from "../process/runCommand.ts"
 import { type StoryMetadata, parseJsonMeta } from "./metadata.ts"
@@ -26,13 +27,21 @@ export interface FetchResult {
 }
 
 // default_ini/personal_ini name a file or, as AutomatedFanfic allows, the folder holding it.
-// FanFicFare silently ignores a missing -c file, so a missing one is an error here.
-const resolveIni = Effect.fnUntraced(function* (fs: FileSystem.FileSystem, key: string, configured: string, fileName: string) {
+// FanFicFare silently ignores a missing -c file, so a missing one is a configuration error here,
+// naming the key and the path looked for.
+const resolveIni = Effect.fnUntraced(function* (fs: FileSystem.FileSystem, configFile: string, key: "default_ini" | "personal_ini", configured: string, fileName: string) {
   if (configured === "") return undefined
   const info = yield* fs.stat(configured).pipe(Effect.option)
   const path = Option.isSome(info) && info.value.type === "Directory" ? join(configured, fileName) : configured
   if (!(yield* fs.exists(path).pipe(Effect.orElseSucceed(() => false)))) {
-    return yield* new FanFicFareUnavailable({ executable: key, reason: `${path} does not exist; fix [calibre] ${key} or leave it empty` })
+    return yield* new ConfigError({
+      file: configFile,
+      problems: [{
+        key: `calibre.${key}`,
+        source: configFile,
+        message: `names ${path}, which does not exist; set it to your ${fileName} (or the folder holding it), or leave it empty`
+      }]
+    })
   }
   return path
 })
@@ -53,15 +62,15 @@ export class FanFicFare extends Context.Service<FanFicFare, {
   static readonly layer = Layer.effect(
     FanFicFare,
     Effect.gen(function* () {
-      const config = (yield* AppConfig).values
+      const { values: config, file: configFile } = yield* AppConfig
       const runCommand = yield* makeCommandRunner
       const executable = locateExecutable(config.fanficfare.path)
       // AutomatedFanfic's process.worker_timeout, never used there, is honoured here when set.
       const timeout = Duration.seconds(config.process.worker_timeout ?? config.fanficfare.timeout_seconds)
       const fs = yield* FileSystem.FileSystem
       const iniFiles = [
-        yield* resolveIni(fs, "default_ini", config.calibre.default_ini, "defaults.ini"),
-        yield* resolveIni(fs, "personal_ini", config.calibre.personal_ini, "personal.ini")
+        yield* resolveIni(fs, configFile, "default_ini", config.calibre.default_ini, "defaults.ini"),
+        yield* resolveIni(fs, configFile, "personal_ini", config.calibre.personal_ini, "personal.ini")
       ].filter(Predicate.isNotUndefined)
 
       const unavailable = (error: { readonly message: string }) =>

@@ -2,7 +2,8 @@ import { Parser } from "htmlparser2"
 
 // The links a message body offers, in order. In HTML only <a href>, and none inside text people
 // wrote (AO3 summaries in <blockquote>, a forum post quoted in <div class="message">), which may
-// link other stories. Plain text is read only when a message has no HTML part at all.
+// link other stories. Plain text is read here only when a message has no HTML part at all; a
+// plain part beside an HTML part reaches htmlLinks as anchors (messageLinks.ts).
 
 const isQuotedContent = (name: string, attributes: Readonly<Record<string, string>>) => {
   if (name === "blockquote") return true

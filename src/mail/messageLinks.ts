@@ -28,7 +28,10 @@ const headerText = (value: unknown): string | null => (typeof value === "string"
 export const messageLinks = (source: Readable | Buffer): Effect.Effect<MessageLinks, UnreadableMessage> =>
   // mailparser (with its charset tables) is loaded with the first message, not at start-up.
   Effect.flatMap(Effect.promise(() => import("mailparser")), ({ MailParser }) => Effect.callback<MessageLinks, UnreadableMessage>((resume) => {
-    const parser = new MailParser({ skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
+    // mailparser knows the MIME tree: within multipart/alternative it keeps the HTML part, and a
+    // text/plain part that is content of its own (multipart/mixed, beside an HTML part) it adds to
+    // the HTML, its links made anchors. So the HTML holds every part's links, alternatives once.
+    const parser = new MailParser({ skipHtmlToText: true, skipTextToHtml: false, skipTextLinks: false, skipImageLinks: true })
     let headers: ReadonlyMap<string, unknown> = new Map()
     let html: string | undefined
     let text: string | undefined

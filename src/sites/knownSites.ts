@@ -12,7 +12,8 @@ export type LinkVerdict =
   // A link to a story that only the site can name (a chapter id, an opaque click tracker).
   | { readonly _tag: "NeedsLookup"; readonly kind: LookupKind; readonly url: string }
   // A known site's link that is not a story: profiles, comments, settings, unsubscribe, tags.
-  | { readonly _tag: "NotAStory" }
+  // `reason` says what it is where a person may well give it as a story (a forum post).
+  | { readonly _tag: "NotAStory"; readonly reason?: string }
   // Not one of these sites: FanFicFare decides.
   | { readonly _tag: "AskFanFicFare"; readonly url: string }
 
@@ -35,12 +36,21 @@ const archiveOfOurOwn: Rule = (url) => {
 }
 
 // XenForo forums: a thread is a story; posts, members, watch lists and unsubscribe links are not.
-const xenForo = (site: string, canonicalHost: string, prefix = ""): Rule => (url) => {
-  const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname
-  const match = /^\/threads\/(?:([^/]*)\.)?(\d+)(?:\/.*)?$/.exec(path)
+// A post link names the post, not its thread: only the forum can say which thread holds it, so it
+// is refused rather than keyed by a number that may be another thread's.
+export const postLinkReason = "it links to one post of a forum thread, not to the story; give the thread's link (…/threads/name.123456/)"
+
+// `paths` is where the forum's paths start ("/", "/forum/"), or "/index.php?" on a forum whose
+// path is the query string.
+const xenForo = (site: string, host: string, paths = "/"): Rule => (url) => {
+  const inQuery = paths.endsWith("?")
+  const address = inQuery ? (url.pathname === paths.slice(0, -1) ? url.search.slice(1) : "") : url.pathname
+  const path = (address.startsWith(paths) ? address.slice(paths.length) : address).replace(/^\/+/, "")
+  if (/^posts\/\d+/.test(path)) return { _tag: "NotAStory", reason: postLinkReason }
+  const match = /^threads\/(?:([^/]*)\.)?(\d+)(?:\/.*)?$/.exec(path)
   if (match?.[2] === undefined) return notAStory
   const slug = match[1] === undefined ? "" : `${match[1]}.`
-  return story(site, match[2], `https://${canonicalHost}${prefix}/threads/${slug}${match[2]}/`)
+  return story(site, match[2], `https://${host}${paths}threads/${slug}${match[2]}/`)
 }
 
 const royalRoad: Rule = (url) => {
@@ -80,7 +90,10 @@ const byHost: ReadonlyArray<readonly [ReadonlyArray<string>, Rule]> = [
   [["forums.spacebattles.com", "forum.spacebattles.com", "spacebattles.com"], xenForo("spacebattles", "forums.spacebattles.com")],
   [["forums.sufficientvelocity.com", "forum.sufficientvelocity.com", "sufficientvelocity.com"], xenForo("sufficientvelocity", "forums.sufficientvelocity.com")],
   [["forum.questionablequesting.com", "questionablequesting.com"], xenForo("questionablequesting", "forum.questionablequesting.com")],
-  [["www.alternatehistory.com", "alternatehistory.com"], xenForo("alternatehistory", "www.alternatehistory.com", "/forum")],
+  [["www.alternatehistory.com", "alternatehistory.com"], xenForo("alternatehistory", "www.alternatehistory.com", "/forum/")],
+  // Not alternatehistory.com: another forum, with its own thread numbers.
+  [["althistory.com", "www.althistory.com"], xenForo("althistory", "althistory.com")],
+  [["www.the-sietch.com", "the-sietch.com"], xenForo("the-sietch", "www.the-sietch.com", "/index.php?")],
   [["www.royalroad.com", "royalroad.com", "www.royalroadl.com", "royalroadl.com"], royalRoad],
   [["click.royalroad.com", "clicktracker.royalroadl.com"], royalRoadClicks],
   [["www.scribblehub.com", "scribblehub.com"], scribbleHub],

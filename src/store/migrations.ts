@@ -1,6 +1,7 @@
 import type { DatabaseSync } from "node:sqlite"
+import { scopedSites } from "../sites/idScope.ts"
 import { classifyKnownLink } from "../sites/knownSites.ts"
-import { siteIdOfHost } from "../sites/siteId.ts"
+import { siteIdOfHost, storyKeyOf } from "../sites/siteId.ts"
 
 // The Store's schema, one entry per version; PRAGMA user_version records how many have run.
 // Append only: a shipped migration is never edited. An entry is SQL, or code where SQL cannot
@@ -30,6 +31,13 @@ const siteColumns = (db: DatabaseSync) => {
   const siteFor = (url: unknown) => (typeof url === "string" && URL.canParse(url) ? hostSite(url) : "")
   for (const row of db.prepare("SELECT id, url FROM jobs").all()) db.prepare("UPDATE jobs SET site = ? WHERE id = ?").run(siteFor(row["url"]), Number(row["id"]))
   for (const row of db.prepare("SELECT key, url FROM stories").all()) db.prepare("UPDATE stories SET site = ? WHERE key = ?").run(siteFor(row["url"]), String(row["key"]))
+}
+
+// A story's key, wherever it is written. Run with foreign keys deferred (jobs point at stories).
+const renameStory = (db: DatabaseSync, from: string, to: string) => {
+  db.prepare("UPDATE stories SET key = ? WHERE key = ?").run(to, from)
+  db.prepare("UPDATE jobs SET story_key = ? WHERE story_key = ?").run(to, from)
+  db.prepare("UPDATE events SET story_key = ? WHERE story_key = ?").run(to, from)
 }
 
 // Version 3: sites named as AutomatedFanfic names them (disabled_sites), stories keyed site:id
@@ -68,15 +76,29 @@ const siteIdsAndMail = (db: DatabaseSync) => {
     const key = verdict?._tag === "Story" ? verdict.story.key : String(row["key"])
     const taken = key !== row["key"] && db.prepare("SELECT 1 FROM stories WHERE key = ?").get(key) !== undefined
     const newKey = taken ? String(row["key"]) : key
-    db.prepare("UPDATE stories SET site = ?, key = ? WHERE key = ?").run(siteIdOfHost(host(url)), newKey, String(row["key"]))
-    db.prepare("UPDATE jobs SET story_key = ? WHERE story_key = ?").run(newKey, String(row["key"]))
-    db.prepare("UPDATE events SET story_key = ? WHERE story_key = ?").run(newKey, String(row["key"]))
+    db.prepare("UPDATE stories SET site = ? WHERE key = ?").run(siteIdOfHost(host(url)), String(row["key"]))
+    renameStory(db, String(row["key"]), newKey)
   }
   for (const row of db.prepare("SELECT site FROM sites").all()) {
     const site = String(row["site"])
     db.prepare("UPDATE OR IGNORE sites SET site = ? WHERE site = ?").run(siteIdOfHost(site), site)
   }
   db.exec("DELETE FROM sites WHERE site LIKE '%.%'")
+}
+
+// Version 4: on sites whose story ids are unique only per host or section (idScope.ts), a key
+// site:id named every story with that id; it becomes site:scope/id, the scope read from the
+// story's stored canonical link, so the story keeps its jobs and history and a new link to it
+// finds it. A key whose new form is already taken stays as it is.
+const scopedStoryKeys = (db: DatabaseSync) => {
+  db.exec("PRAGMA defer_foreign_keys = ON")
+  for (const row of db.prepare("SELECT key, url, site FROM stories").all()) {
+    const key = String(row["key"])
+    const site = String(row["site"])
+    if (!scopedSites.has(site) || !key.startsWith(`${site}:`)) continue
+    const scoped = storyKeyOf(site, key.slice(site.length + 1), String(row["url"]))
+    if (scoped !== key && db.prepare("SELECT 1 FROM stories WHERE key = ?").get(scoped) === undefined) renameStory(db, key, scoped)
+  }
 }
 
 export const migrations: ReadonlyArray<Migration> = [
@@ -122,5 +144,6 @@ export const migrations: ReadonlyArray<Migration> = [
   );
   `,
   siteColumns,
-  siteIdsAndMail
+  siteIdsAndMail,
+  scopedStoryKeys
 ]

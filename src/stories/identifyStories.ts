@@ -5,10 +5,10 @@ import { InvalidStoryUrl, type StoryUrl } from "./StoryUrl.ts"
 
 // From links a person typed (`add`, the dashboard) to the stories they name, or why a link names none.
 
-const reasonFor = (verdict: Identified | undefined) =>
-  verdict?._tag === "NeedsLookup"
-    ? "it names a chapter, not the story; give the story's own link"
-    : "no FanFicFare site recognises it as a story link"
+const reasonFor = (verdict: Identified | undefined) => {
+  if (verdict?._tag === "NeedsLookup") return "it names a chapter, not the story; give the story's own link"
+  return verdict?._tag === "NotAStory" && verdict.reason !== undefined ? verdict.reason : "no FanFicFare site recognises it as a story link"
+}
 
 export const identifyStories = Effect.fn("identifyStories")(function* (urls: ReadonlyArray<StoryUrl>) {
   const verdicts = yield* (yield* Sites).identify(urls)

@@ -18,6 +18,7 @@ const linksOurRulesKnow = [
   "https://archiveofourown.org/collections/Some_Archive/works/33333", "https://forums.spacebattles.com/threads/some-story-title.123456/page-5",
   "https://forums.spacebattles.com/threads/123456/", "https://forums.sufficientvelocity.com/threads/ledger.90011/threadmarks",
   "https://forum.questionablequesting.com/threads/q.777/", "https://www.alternatehistory.com/forum/threads/what-if.4242/",
+  "https://althistory.com/threads/other-forum.4242/", "https://www.the-sietch.com/index.php?threads/dune.77/",
   "https://www.royalroad.com/fiction/12345/t/chapter/678910/one", "https://www.scribblehub.com/read/12345-some-title/chapter/999/",
   "https://www.wattpad.com/story/355512345-a-title", "https://www.fimfiction.net/story/4321/a-pony-tale"
 ]

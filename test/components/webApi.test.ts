@@ -230,6 +230,15 @@ describe("HTTP API: changes", () => {
     expect((await getWithHost(url("/api/status"), `localhost:${new URL(api.base).port}`)).status).toBe(200)
     expect((await fetch(url("/api/status"))).headers.get("access-control-allow-origin")).toBeNull()
   })
+
+  it("two authors' stories of one title get two keys, each reachable by /api/stories/:key though it holds a slash", async () => {
+    const links = ["https://abraxan.fanficauthors.net/Blindness/", "https://bobmin.fanficauthors.net/Blindness/"]
+    const added = (await (await postJson(url("/api/stories"), { urls: links })).json()).results
+    expect(added.map((result: { storyKey: string }) => result.storyKey)).toEqual(["fanficauthors:abraxan/Blindness", "fanficauthors:bobmin/Blindness"])
+    expect((await getJson(`/api/stories/${encodeURIComponent("fanficauthors:bobmin/Blindness")}`)).body.url).toBe(links[1])
+    const refreshed = await postJson(url(`/api/stories/${encodeURIComponent("fanficauthors:abraxan/Blindness")}/refresh`), {})
+    expect((await refreshed.json()).job).toMatchObject({ storyKey: "fanficauthors:abraxan/Blindness", force: true })
+  })
 })
 
 describe("live events", () => {

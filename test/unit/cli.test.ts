@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { runCli } from "../support/cli.ts"
-import { anchorConfigPath } from "../support/paths.ts"
+import { anchorConfigPath, repoRoot } from "../support/paths.ts"
 
 const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-cli-"))
 const writeConfig = (name: string, text: string) => {
@@ -42,6 +42,25 @@ describe("automated-fanfic command line", () => {
     expect(broken.code).toBe(3)
     expect(broken.stderr).toContain("FanFicFare cannot run (/no/such/fanficfare)")
     expect(broken.stderr).toContain("Run scripts/setup.sh, or set [fanficfare] path")
+  })
+
+  it("an ini file that is not where the config says is a config error naming the key and the path, exit 2", async () => {
+    const folder = join(scratch, "ini-folder")
+    mkdirSync(folder, { recursive: true })
+    const config = writeConfig("wrong-ini.toml", `[calibre]\npersonal_ini = "${folder}"\ndefault_ini = ""\n`)
+    const run = await runCli(["check-config", "-c", config])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain(`calibre.personal_ini (${config}): names ${join(folder, "personal.ini")}, which does not exist`)
+    expect(run.stderr).not.toContain("scripts/setup.sh")
+    const file = await runCli(["check-config", "-c", config], { env: { FFDL_CALIBRE__DEFAULT_INI: join(folder, "nope.ini") } })
+    expect(file.stderr).toContain(`calibre.default_ini (${config}): names ${join(folder, "nope.ini")}, which does not exist`)
+  })
+
+  it("a config without [email] or [calibre] is accepted (AutomatedFanfic refuses it; README says so)", async () => {
+    const run = await runCli(["check-config", "-c", writeConfig("no-email-no-calibre.toml", "max_workers = 2\n")])
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain("configuration OK")
+    expect(readFileSync(join(repoRoot, "README.md"), "utf8").replace(/\s+/g, " ")).toContain("a config without `[email]` or `[calibre]` is accepted (AutomatedFanfic refuses it)")
   })
 
   it("check-config masks secrets from the file and from FFDL_ overrides", async () => {
@@ -142,6 +161,18 @@ describe("automated-fanfic command line", () => {
       expect.objectContaining({ key: "archiveofourown:123", site: "archiveofourown", lastOutcome: null }),
       expect.objectContaining({ key: "test1:1", url: "http://test1.com?sid=1" })
     ])
+  })
+
+  it("add keeps two authors' stories of one title apart, and refuses a forum post with what to give instead", async () => {
+    const env = { FFDL_DATA__DIR: join(scratch, "same-title") }
+    const run = await runCli(["add", "https://abraxan.fanficauthors.net/Blindness/", "https://bobmin.fanficauthors.net/Blindness/"], { env })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("queued job 1: https://abraxan.fanficauthors.net/Blindness/ (fanficauthors:abraxan/Blindness)")
+    expect(run.stdout).toContain("queued job 2: https://bobmin.fanficauthors.net/Blindness/ (fanficauthors:bobmin/Blindness)")
+    const post = await runCli(["add", "https://forums.spacebattles.com/posts/123456/"], { env })
+    expect(post.code).toBe(2)
+    expect(post.stderr).toContain("it links to one post of a forum thread, not to the story; give the thread's link")
+    expect(post.stderr).not.toContain("no FanFicFare site recognises")
   })
 
   it("status says where the store is and that it is empty", async () => {

@@ -187,7 +187,7 @@ describe("effective configuration output", () => {
     const text = renderEffectiveConfig(config)
     for (const secret of ["hunter2", "token123", "pb-secret"]) expect(text).not.toContain(secret)
     expect(text).toContain("password = \"<redacted>\"")
-    expect(text).toContain("urls = [\"<redacted>\"]")
+    expect(text).toContain("urls = [ \"<redacted>\" ]")
     expect(text).toMatch(/\[calibre\][\s\S]*password = ""/)
   })
 

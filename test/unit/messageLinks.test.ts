@@ -23,6 +23,21 @@ describe("links in a body", () => {
 })
 
 describe("messageLinks", () => {
+  it.effect("takes the links of every text part of multipart/mixed, and of one alternative (the HTML) within multipart/alternative", () =>
+    Effect.gen(function* () {
+      const raw = crlf([
+        "From: Relay <relay@site.test>", "Subject: digest", "MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="m1"', "",
+        "--m1", 'Content-Type: multipart/alternative; boundary="a1"', "",
+        "--a1", "Content-Type: text/plain; charset=utf-8", "", "https://alt.test/plain-alternative", "--a1",
+        "Content-Type: text/html; charset=utf-8", "", '<a href="https://alt.test/html-alternative">x</a>', "--a1--",
+        "--m1", "Content-Type: text/plain; charset=utf-8", "", "Footer: https://mixed.test/s/1?a=1&para=2&copy=3. (https://mixed.test/wiki/X_(y))",
+        "--m1", "Content-Type: text/html; charset=utf-8", "", '<a href="https://mixed.test/html">y</a>', "--m1--", ""
+      ])
+      expect((yield* messageLinks(Buffer.from(raw))).links).toEqual([
+        "https://alt.test/html-alternative", "https://mixed.test/s/1?a=1&para=2&copy=3", "https://mixed.test/wiki/X_(y)", "https://mixed.test/html"
+      ])
+    }))
+
   it.effect("reads the HTML part and ignores the text part when both exist", () =>
     Effect.gen(function* () {
       const raw = crlf([

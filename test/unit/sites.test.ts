@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { classifyKnownLink } from "../../src/sites/knownSites.ts"
+import { classifyKnownLink, postLinkReason } from "../../src/sites/knownSites.ts"
 import { locatePython } from "../../src/sites/fanFicFareSites.ts"
 import { makeSites } from "../../src/sites/Sites.ts"
-import { siteIdOfHost } from "../../src/sites/siteId.ts"
+import { siteIdOfHost, storyKeyOf } from "../../src/sites/siteId.ts"
 import { unwrapLink } from "../../src/sites/unwrap.ts"
 
 const verdict = (link: string) => classifyKnownLink(unwrapLink(new URL(link)))
@@ -13,6 +13,21 @@ const keyOf = (link: string) => {
 }
 
 describe("site identifiers", () => {
+  it.each([
+    ["fanficauthors", "A_Story", "https://abraxan.fanficauthors.net/A_Story/", "fanficauthors:abraxan/A_Story"],
+    ["adult-fanfiction", "12", "https://hp.adult-fanfiction.org/story.php?no=12", "adult-fanfiction:hp/12"],
+    ["literotica", "a-title", "https://german.literotica.com/s/a-title", "literotica:german/a-title"],
+    ["literotica", "99", "https://www.literotica.com/series/se/99", "literotica:www/series/99"],
+    ["syosetu", "n1234ab", "https://novel18.syosetu.com/n1234ab/", "syosetu:novel18/n1234ab"],
+    ["dokuga", "7", "http://www.dokuga.com/spark/story/7", "dokuga:spark/7"],
+    ["themasque", "8", "https://themasque.net/wiktt/efiction/viewstory.php?sid=8", "themasque:wiktt/8"],
+    ["lcfanfic", "name", "http://lcfanfic.com/stories/2017/html/name", "lcfanfic:2017/name"],
+    ["storiesonline", "5", "https://storiesonline.net/n/5/title", "storiesonline:n/5"],
+    ["sinful-dreams", "6", "http://sinful-dreams.com/wicked/temptation/viewstory.php?sid=6", "sinful-dreams:wicked/6"],
+    ["archiveofourown", "11", "https://archiveofourown.org/works/11", "archiveofourown:11"],
+    ["mcstories", "x", "https://www.mcstories.com/x/", "mcstories:x"]
+  ])("key a %s story by the part its ids are unique in", (site, storyId, url, key) => expect(storyKeyOf(site, storyId, url)).toBe(key))
+
   it("name sites as AutomatedFanfic's disabled_sites does", () => {
     expect(["www.fanfiction.net", "archiveofourown.org", "forums.spacebattles.com", "forum.questionablequesting.com", "fiction.live", "test1.com", "www.royalroad.com", "m.fanfiction.net"].map(siteIdOfHost))
       .toEqual(["fanfiction", "archiveofourown", "spacebattles", "questionablequesting", "fiction", "test1", "royalroad", "m"])
@@ -34,6 +49,9 @@ describe("known site rules", () => {
     ["https://sufficientvelocity.com/threads/a-quest.90011/reader/page-3", "sufficientvelocity:90011 https://forums.sufficientvelocity.com/threads/a-quest.90011/"],
     ["https://questionablequesting.com/threads/q.777/unread?new=1", "questionablequesting:777 https://forum.questionablequesting.com/threads/q.777/"],
     ["https://www.alternatehistory.com/forum/threads/what-if.4242/", "alternatehistory:4242 https://www.alternatehistory.com/forum/threads/what-if.4242/"],
+    ["https://www.alternatehistory.com/threads/what-if.4242/page-2", "alternatehistory:4242 https://www.alternatehistory.com/forum/threads/what-if.4242/"],
+    ["https://www.althistory.com/threads/other-forum.4242/", "althistory:4242 https://althistory.com/threads/other-forum.4242/"],
+    ["https://the-sietch.com/index.php?threads/dune.77/page-3", "the-sietch:77 https://www.the-sietch.com/index.php?threads/dune.77/"],
     ["https://royalroadl.com/fiction/54321/other-title", "royalroad:54321 https://www.royalroad.com/fiction/54321"],
     ["https://www.royalroad.com/fiction/12345/t/chapter/678910/one#comments", "royalroad:12345 https://www.royalroad.com/fiction/12345"],
     ["https://www.royalroad.com/fiction/chapter/1455667", "lookup royalroad-chapter"],
@@ -53,10 +71,17 @@ describe("known site rules", () => {
     "https://archiveofourown.org/users/x/pseuds/y", "https://archiveofourown.org/series/9", "https://archiveofourown.org/tags/Fandom/works",
     "https://archiveofourown.org/works/11111/comments/5", "https://archiveofourown.org/works/11111/kudos",
     "https://archiveofourown.org/works/11111?show_comments=true#comment_5", "https://archiveofourown.org/support",
-    "https://forums.spacebattles.com/posts/987654/", "https://forums.spacebattles.com/members/bob.12/", "https://forums.spacebattles.com/watched/threads",
+    "https://forums.spacebattles.com/members/bob.12/", "https://forums.spacebattles.com/watched/threads",
     "https://forums.spacebattles.com/email-stop/12/content?t=thread&id=5&c=x", "https://www.royalroad.com/profile/12", "https://www.royalroad.com/account/notifications",
     "http://click.royalroad.com/wf/open?upn=x", "https://www.wattpad.com/user/someone", "https://www.wattpad.com/settings", "mailto:someone@example.test"
   ])("%s is not a story", (link) => expect(verdict(link)._tag).toBe("NotAStory"))
+
+  it.each([
+    "https://forums.spacebattles.com/posts/987654/", "https://forums.sufficientvelocity.com/posts/1/", "https://forum.questionablequesting.com/posts/2/",
+    "https://www.alternatehistory.com/forum/posts/3/", "https://althistory.com/posts/4/", "https://www.the-sietch.com/index.php?posts/5/"
+  ])("%s is one forum post, refused with the reason", (link) => {
+    expect(verdict(link)).toEqual({ _tag: "NotAStory", reason: postLinkReason })
+  })
 
   it("leaves other hosts to FanFicFare", () => {
     expect(verdict("http://test1.com?sid=5")).toEqual({ _tag: "AskFanFicFare", url: "http://test1.com/?sid=5" })
