@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { execFileSync } from "node:child_process"
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
 import { DatabaseSync } from "node:sqlite"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -11,7 +11,12 @@ import { listLibrary, requireRealComponents } from "../support/components.ts"
 // The single pass end to end with the real FanFicFare (offline test1.com site) and real calibredb.
 
 const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-skeleton-"))
-const jailsLeft = () => readdirSync(tmpdir()).filter((name) => name.startsWith("automated-fanfic-job-"))
+// These runs keep their work folders in a temporary folder of their own, so another program's
+// live jobs elsewhere on the machine are not counted.
+const jails = join(scratch, "tmp")
+mkdirSync(jails)
+const ownTmp = { TMPDIR: jails }
+const jailsLeft = () => readdirSync(jails).filter((name) => name.startsWith("automated-fanfic-job-"))
 
 beforeAll(() => requireRealComponents())
 
@@ -19,7 +24,7 @@ describe("once --url into a new local Calibre library", () => {
   const library = join(scratch, "library")
 
   it("downloads a test1.com story and adds it with its URL identifier", async () => {
-    const run = await runCli(["once", "--url", "http://test1.com?sid=1", "--library", library, "--create-library"])
+    const run = await runCli(["once", "--url", "http://test1.com?sid=1", "--library", library, "--create-library"], { env: ownTmp })
     expect(run.stderr).not.toContain("error:")
     expect(run.code).toBe(0)
     expect(run.stdout).toContain("added     \"Test Story Title 1\" (http://test1.com?sid=1)")
@@ -31,7 +36,7 @@ describe("once --url into a new local Calibre library", () => {
   })
 
   it("a second identical run finds the book, reports nothing new and adds no duplicate", async () => {
-    const run = await runCli(["once", "--url", "http://test1.com?sid=1", "--library", library, "--json", "--log-format", "json"])
+    const run = await runCli(["once", "--url", "http://test1.com?sid=1", "--library", library, "--json", "--log-format", "json"], { env: ownTmp })
     expect(run.code).toBe(0)
     const logLines = run.stderr.trim().split("\n").map((line) => JSON.parse(line))
     expect(logLines).toContainEqual(expect.objectContaining({ level: "INFO", message: "refreshing http://test1.com?sid=1" }))
@@ -43,14 +48,14 @@ describe("once --url into a new local Calibre library", () => {
   })
 
   it("another link to the same story finds the book by FanFicFare's canonical URL, adding no duplicate", async () => {
-    const run = await runCli(["once", "--url", "http://www.test1.com/?sid=1", "--library", library, "--json"])
+    const run = await runCli(["once", "--url", "http://www.test1.com/?sid=1", "--library", library, "--json"], { env: ownTmp })
     expect(run.code).toBe(0)
     expect(JSON.parse(run.stdout).stories).toEqual([expect.objectContaining({ result: "unchanged", bookId: 1 })])
     expect(listLibrary(library)).toHaveLength(1)
   })
 
   it("a story that does not exist fails with the reason and exit 1, leaving the library alone", async () => {
-    const run = await runCli(["once", "--url", "http://test1.com?sid=666", "--library", library])
+    const run = await runCli(["once", "--url", "http://test1.com?sid=666", "--library", library], { env: ownTmp })
     expect(run.code).toBe(1)
     expect(run.stdout).toContain("failed    http://test1.com?sid=666: the story does not exist")
     expect(listLibrary(library)).toHaveLength(1)
