@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # The Nix files, checked without network (nixpkgs cannot be fetched here): every file parses; the
-# flake, with nixpkgs replaced by scripts/ci/nix/stub-nixpkgs (the real nixpkgs lib, vendored, and
-# stub packages), passes `nix flake check` and its packages, apps, dev shell and NixOS module
-# evaluate to derivations -- the stub importNpmLock needs `resolved` and `integrity` on every
-# package-lock.json entry, as the real one does; the FanFicFare override is the version
+# flake, with nixpkgs replaced by scripts/ci/nix/stub-nixpkgs (a small lib of our own with only the
+# functions our Nix files call, and stub packages), passes `nix flake check` and its packages, apps
+# and dev shell evaluate to derivations -- the stub importNpmLock needs `resolved` and `integrity`
+# on every package-lock.json entry, as the real one does; the FanFicFare override is the version
 # scripts/fanficfare-requirements.txt pins, with the sha256 of that version's sdist on PyPI; the
-# NixOS module evaluates with the real module system and renders a unit with the settings the
-# README promises; and README.md's NixOS example is a flake that parses.
+# NixOS module, called by scripts/ci/nix/nixos-eval.nix with its options' defaults and test
+# settings (each checked against its option's type) and its mkIf wrappers resolved, renders a unit,
+# users and a command with what the README promises; and README.md's NixOS example is a flake that
+# parses.
+# What it cannot check: nothing is built (the stub packages' builders fail), and there is no NixOS
+# module system -- no merging with other modules' definitions or priorities (mkDefault, mkForce,
+# mkMerge), the NixOS options the module sets (systemd.services, users, environment) are checked
+# by name only, not by type, no assertions or warnings run, and the unit is rendered the way
+# systemd-lib.nix writes units, not by it. nixpkgs' packages and builders (buildNpmPackage,
+# importNpmLock, makeWrapper) are only stubs with their calling conventions.
 set -euo pipefail
 check_name=nix-check
 source "$(dirname "$0")/common.sh"
@@ -27,14 +35,13 @@ src="$work/src"
 mkdir -p "$src"
 (cd "$repo" && git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} sh -c '[ -e "{}" ] && printf "%s\0" "{}"' | tar --null -T - -cf -) | tar -xf - -C "$src"
 
-for file in $(cd "$src" && git -C "$repo" ls-files --cached --others --exclude-standard '*.nix' | grep -v '^scripts/ci/nix/nixpkgs-lib/'); do
+for file in $(cd "$src" && git -C "$repo" ls-files --cached --others --exclude-standard '*.nix'); do
   nix-instantiate --parse "$src/$file" >/dev/null 2> >(grep -v "group 'nixbld'" >&2) || fail "$file does not parse"
 done
 say "every .nix file parses"
 
 stub="$work/stub-nixpkgs"
 cp -r "$repo/scripts/ci/nix/stub-nixpkgs" "$stub"
-cp -r "$repo/scripts/ci/nix/nixpkgs-lib/lib" "$stub/lib"
 flake=(--override-input nixpkgs "path:$stub" --no-write-lock-file)
 
 nix flake check "${flake[@]}" "path:$src" || fail "nix flake check"
@@ -65,7 +72,8 @@ grep -q -- "--set-default FFDL_" <<<"$installed" && fail "the wrapper sets FFDL_
 grep -q "fanficfare-$pinned/bin" <<<"$installed" || fail "the wrapper does not put FanFicFare $pinned on PATH"
 say "FanFicFare $pinned (sha256 of PyPI's sdist) on the wrapper's PATH; no FFDL_ default overrides config.toml"
 
-# The NixOS module, with the real module system; what the README promises of it.
+# The NixOS module, called with its options' defaults and mkIf resolved (nixos-eval.nix); what the
+# README promises of it.
 unit=$(nix eval --impure --raw --expr "(import $repo/scripts/ci/nix/nixos-eval.nix {
   module = import $src/nix/module.nix { packages.$system.default = null; }; stub = $stub; prefix = \"/opt/automated-fanfic\"; }).unit") \
   || fail "the NixOS module does not evaluate"

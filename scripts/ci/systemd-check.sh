@@ -27,12 +27,9 @@ if ! podman image exists automated-fanfic; then
 fi
 
 # The NixOS unit and the module's `automated-fanfic` command, rendered offline (see nix-check.sh).
-stub="$work/stub-nixpkgs"
-cp -r "$repo/scripts/ci/nix/stub-nixpkgs" "$stub"
-cp -r "$repo/scripts/ci/nix/nixpkgs-lib/lib" "$stub/lib"
 nixos() {
   command nix --extra-experimental-features 'nix-command flakes' eval --impure --raw --expr "(import $repo/scripts/ci/nix/nixos-eval.nix {
-    module = import $repo/nix/module.nix { packages.x86_64-linux.default = null; }; stub = $stub; prefix = \"/opt/automated-fanfic\"; }).$1" \
+    module = import $repo/nix/module.nix { packages.x86_64-linux.default = null; }; prefix = \"/opt/automated-fanfic\"; }).$1" \
     2> >(grep -v "group 'nixbld'" >&2)
 }
 mkdir -p "$work/context"

@@ -8,8 +8,7 @@ import { repoRoot } from "../support/paths.ts"
 // beside it. Spelled in pieces so this file does not match itself.
 const besideTheClone = new RegExp(["\\.\\./", "shared\\b|[\"'`]", "shared[\"'`]"].join(""))
 const checkedFolders = ["src", "test", "bench", "scripts", ".ci", "bin", "docker", "contrib", "nix"]
-// nixpkgs-lib: nixpkgs' lib, vendored for the offline Nix check, whose docs quote the word as in --enable-shared.
-const skipped = new Set(["node_modules", ".venv", "dist", "fanficfare-samples", "nixpkgs-lib"])
+const skipped = new Set(["node_modules", ".venv", "dist", "fanficfare-samples"])
 
 const filesUnder = (folder: string): ReadonlyArray<string> => {
   const full = join(repoRoot, folder)

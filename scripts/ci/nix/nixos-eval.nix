@@ -1,12 +1,17 @@
-# Evaluates nix/module.nix with nixpkgs' real module system and renders what NixOS would make of
-# it: the systemd unit (as nixos/lib/systemd-lib.nix writes units), the users and groups, and the
-# administrator's `automated-fanfic` command. NixOS itself is not available offline, so the options
-# the module sets are declared here with the types NixOS gives them.
+# Evaluates nix/module.nix without NixOS's module system (neither it nor nixpkgs' lib is available
+# offline) and renders what NixOS would make of it: the systemd unit (as nixos/lib/systemd-lib.nix
+# writes units), the users and groups, and the administrator's `automated-fanfic` command.
 #
-#   nix eval --impure --raw --expr '(import ./nixos-eval.nix { module = …; stub = …; }).unit'
-{ module, stub, system ? "x86_64-linux", prefix ? null, settings ? { } }:
+# The simple way, with the stub lib (stub-nixpkgs/lib.nix): the module function is called with a
+# `config` whose services.automated-fanfic is its options' defaults with `settings` over them (each
+# value checked against its option's type, and no option it does not declare), and the mkIf
+# wrappers in the `config` it returns are resolved here. What it sets must be the options below,
+# with the defaults NixOS gives them.
+#
+#   nix eval --impure --raw --expr '(import ./nixos-eval.nix { module = …; }).unit'
+{ module, stub ? ./stub-nixpkgs, system ? "x86_64-linux", prefix ? null, settings ? { } }:
 let
-  lib = import (stub + "/lib");
+  lib = import (stub + "/lib.nix");
   stubPkgs = import (stub + "/packages.nix") { inherit lib system; };
   # `prefix`: where the package and the tools the module names live on the machine that runs the
   # rendered unit (a Debian container in scripts/ci/systemd-check.sh), instead of stub store paths.
@@ -16,53 +21,52 @@ let
     util-linux = installedAt "/usr" "util-linux";
   };
 
-  unitOption = with lib.types; oneOf [ bool int str path (listOf (oneOf [ bool int str path ])) ];
-  nixosOptions = { lib, ... }: with lib; {
-    options = {
-      systemd.services = mkOption {
-        default = { };
-        type = types.attrsOf (types.submodule {
-          options = {
-            description = mkOption { type = types.str; default = ""; };
-            wantedBy = mkOption { type = types.listOf types.str; default = [ ]; };
-            wants = mkOption { type = types.listOf types.str; default = [ ]; };
-            after = mkOption { type = types.listOf types.str; default = [ ]; };
-            environment = mkOption { type = types.attrsOf (types.nullOr (types.oneOf [ types.str types.path types.package ])); default = { }; };
-            serviceConfig = mkOption { type = types.attrsOf unitOption; default = { }; };
-          };
-        });
-      };
-      users.users = mkOption {
-        default = { };
-        type = types.attrsOf (types.submodule {
-          options = {
-            isSystemUser = mkOption { type = types.bool; default = false; };
-            group = mkOption { type = types.str; default = ""; };
-            home = mkOption { type = types.str; default = "/var/empty"; };
-          };
-        });
-      };
-      users.groups = mkOption { type = types.attrsOf (types.submodule { }); default = { }; };
-      environment.systemPackages = mkOption { type = types.listOf types.package; default = [ ]; };
-    };
+  # The module's own options: their defaults, with the test's settings over them.
+  given = {
+    enable = true;
+    configFile = "/etc/automated-fanfic/config.toml";
+    libraryDir = "/srv/calibre";
+  } // lib.optionalAttrs (prefix != null) { package = installedAt prefix "automated-fanfic"; } // settings;
+  evaluated = module { inherit config lib pkgs; };
+  declared = evaluated.options.services.automated-fanfic;
+  undeclared = builtins.attrNames (removeAttrs given (builtins.attrNames declared));
+  value = name: option:
+    let
+      v = given.${name} or option.default or (throw "services.automated-fanfic.${name} is used but not set");
+    in
+    if option.type.check v then v
+    else throw "services.automated-fanfic.${name} is not a ${option.type.name}: ${builtins.toJSON v}";
+  config = {
+    services.automated-fanfic =
+      if undeclared != [ ] then throw "the module declares no option services.automated-fanfic.${builtins.head undeclared}"
+      else builtins.mapAttrs value declared;
   };
 
-  evaluated = lib.evalModules {
-    modules = [
-      nixosOptions
-      module
-      {
-        _module.args.pkgs = pkgs;
-        services.automated-fanfic = {
-          enable = true;
-          configFile = "/etc/automated-fanfic/config.toml";
-          libraryDir = "/srv/calibre";
-        } // lib.optionalAttrs (prefix != null) { package = installedAt prefix "automated-fanfic"; } // settings;
-      }
-    ];
-  };
-  config = evaluated.config;
-  service = config.systemd.services.automated-fanfic;
+  # mkIf, resolved: its content where the condition holds, gone where it does not. Derivations are
+  # values, not settings, and are left as they are.
+  removed = { _type = "removed"; };
+  kept = v: !(builtins.isAttrs v && (v._type or null) == "removed");
+  resolve = v:
+    if builtins.isAttrs v && (v._type or null) == "if" then (if v.condition then resolve v.content else removed)
+    else if builtins.isAttrs v && (v.type or null) != "derivation" then
+      lib.filterAttrs (_: kept) (builtins.mapAttrs (_: resolve) v)
+    else if builtins.isList v then builtins.filter kept (map resolve v)
+    else v;
+  set = let resolved = resolve evaluated.config; in if kept resolved then resolved else { };
+
+  # The NixOS options the module sets, with NixOS's defaults; anything else it sets is an error.
+  withDefaults = what: defaults: attrs:
+    let unknown = builtins.attrNames (removeAttrs attrs (builtins.attrNames defaults)); in
+    if unknown != [ ] then throw "the module sets ${what}.${builtins.head unknown}, which this evaluation does not know"
+    else defaults // attrs;
+  nixos = withDefaults "config" { systemd = { }; users = { }; environment = { }; } set;
+  services = (withDefaults "systemd" { services = { }; } nixos.systemd).services;
+  users = withDefaults "users" { users = { }; groups = { }; } nixos.users;
+  systemPackages = (withDefaults "environment" { systemPackages = [ ]; } nixos.environment).systemPackages;
+  service = withDefaults "systemd.services.automated-fanfic"
+    { description = ""; wantedBy = [ ]; wants = [ ]; after = [ ]; environment = { }; serviceConfig = { }; }
+    services.automated-fanfic;
+  user = name: withDefaults "users.users.${name}" { isSystemUser = false; group = ""; home = "/var/empty"; };
 
   # nixos/lib/systemd-lib.nix: one line per value, lists as repeated keys, booleans as true/false.
   toOption = value: if value == true then "true" else if value == false then "false" else toString value;
@@ -79,8 +83,8 @@ let
 in
 {
   inherit unit;
-  users = lib.mapAttrs (_: user: { inherit (user) isSystemUser group home; }) config.users.users;
-  groups = builtins.attrNames config.users.groups;
-  cli = (builtins.head config.environment.systemPackages).text;
+  users = builtins.mapAttrs user users.users;
+  groups = builtins.attrNames users.groups;
+  cli = (builtins.head systemPackages).text;
   serviceConfig = service.serviceConfig;
 }
