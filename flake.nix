@@ -1,6 +1,8 @@
 {
   description = "automated-fanfic: fanfiction update alerts from your mailbox into your Calibre library";
 
+  # No flake.lock is committed (creating one needs GitHub): `nix flake lock` pins nixpkgs; until
+  # then every evaluation takes nixos-unstable as it is that day.
   inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
 
   outputs = { self, nixpkgs }:
@@ -28,9 +30,17 @@
         };
       });
 
+      # The tools the tests use, with the FanFicFare version CI tests (the package's override).
       devShells = forAllSystems (pkgs: {
         default = pkgs.mkShell {
-          packages = [ pkgs.nodejs_24 pkgs.fanficfare pkgs.calibre pkgs.dovecot pkgs.apprise pkgs.openssl ];
+          packages = [
+            pkgs.nodejs_24
+            self.packages.${pkgs.stdenv.hostPlatform.system}.default.fanficfare
+            pkgs.calibre
+            pkgs.dovecot
+            pkgs.apprise
+            pkgs.openssl
+          ];
         };
       });
 

@@ -9,8 +9,9 @@
 #   bash scripts/setup.sh --tests       also what only the test suite needs: dovecot-imapd and
 #                                       openssl (the mail tests), chromium (the dashboard test),
 #                                       nix-bin (the flake check)
-#   bash scripts/setup.sh --production  the Docker image: Debian packages and FanFicFare only (the
-#                                       image runs a bundle built elsewhere on its own Node 24)
+#   bash scripts/setup.sh --production  the Docker image: Debian packages (with tini and
+#                                       ca-certificates) and FanFicFare only (the image runs a
+#                                       bundle built elsewhere on its own Node 24)
 #   --print-packages                    print the Debian packages the chosen mode needs (installed
 #                                       or not), one a line, and exit
 #
@@ -45,6 +46,8 @@ fi
 needed=("calibre calibredb" "python3 $python" "python3-venv venv")
 [ "${SETUP_SKIP_APPRISE:-0}" = 1 ] || needed+=("apprise apprise")
 [ "$mode" = production ] || needed+=("npm npm")
+# The image: tini as pid 1 (it reaps what calibre leaves behind); CA certificates for FanFicFare.
+[ "$mode" = production ] && needed+=("tini /usr/bin/tini" "ca-certificates /etc/ssl/certs/ca-certificates.crt")
 if [ "$mode" = tests ]; then
   needed+=("dovecot-imapd /usr/sbin/dovecot" "openssl openssl" "chromium chromium" "nix-bin nix-instantiate")
 fi

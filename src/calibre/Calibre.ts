@@ -2,6 +2,7 @@ import { Context, Effect, FileSystem, Layer, Option, Redacted, Ref, Result, Sema
 import { join } from "node:path"
 import { AppConfig } from "../config/AppConfig.ts"
 import { ConfigError } from "../config/ConfigError.ts"
+import { dataDirectory } from "../config/dataDir.ts"
 import type { MetadataPreservationMode } from "../config/ConfigSchema.ts"
 import { type CommandResult, makeCommandRunner } from "../process/runCommand.ts"
 import {
@@ -66,13 +67,19 @@ export class Calibre extends Context.Service<Calibre, {
       }
       if (!server) yield* prepareLocalLibrary(fs, library, options)
       const credentials = server && config.username !== "" ? yield* passwordFileArguments(fs, config.username, config.password) : []
+      // Cover rendering uses QtWebEngine, which refuses to run as root without the first. calibre
+      // needs a configuration folder it can write (a hardened service may have no writable home);
+      // unless the user names one, it gets its own in the data folder.
+      const environment: Record<string, string> = { QTWEBENGINE_DISABLE_SANDBOX: "1" }
+      if (!process.env["CALIBRE_CONFIG_DIRECTORY"]) {
+        environment["CALIBRE_CONFIG_DIRECTORY"] = join(dataDirectory(appConfig.values, process.env), "calibre-config")
+      }
 
       const calibredb = Effect.fn("Calibre.calibredb")(function* (operation: string, args: ReadonlyArray<string>) {
         const result: CommandResult = yield* runCommand({
           command: "calibredb",
           args: [operation, "--with-library", library, ...credentials, ...args],
-          // Cover rendering uses QtWebEngine, which refuses to run as root without this.
-          env: { QTWEBENGINE_DISABLE_SANDBOX: "1" },
+          env: environment,
           timeout: "5 minutes"
         }).pipe(
           oneAtATime.withPermits(1),

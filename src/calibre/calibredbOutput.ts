@@ -32,7 +32,16 @@ export type LibraryBook = typeof LibraryBook.Type
 
 export const listFields = "title,authors,identifiers,formats,last_modified,size"
 
-export const decodeBookList = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Array(LibraryBook)))
+// calibre prints this on stdout, after the JSON, when it cannot write its configuration folder
+// (a hardened service without a home, say). We give calibredb a folder of its own, but a user's
+// CALIBRE_CONFIG_DIRECTORY may still be read-only: the line is not part of the answer.
+const configFolderNotice = /^No write access to .* using a temporary dir instead\.?[ \t]*$/gm
+
+export const withoutConfigFolderNotice = (stdout: string): string => stdout.replace(configFolderNotice, "")
+
+const decodeBooks = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Array(LibraryBook)))
+
+export const decodeBookList = (stdout: string) => decodeBooks(withoutConfigFolderNotice(stdout))
 
 // `add` exits 0 even when it added nothing (missing file, duplicate), so only this line counts.
 export const parseAddedIds = (stdout: string): Option.Option<ReadonlyArray<number>> => {

@@ -1,4 +1,5 @@
 import { Predicate, Schema } from "effect"
+import { withoutConfigFolderNotice } from "./calibredbOutput.ts"
 
 // The parts of a Calibre record that belong to the user rather than to the EPUB: custom columns,
 // rating, tags they added, the date the book was first added. preserve_metadata carries these
@@ -15,7 +16,9 @@ export const UserRecord = Schema.StructWithRest(
 )
 export type UserRecord = typeof UserRecord.Type
 
-export const decodeUserRecords = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Array(UserRecord)))
+const decodeRecords = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Array(UserRecord)))
+
+export const decodeUserRecords = (stdout: string) => decodeRecords(withoutConfigFolderNotice(stdout))
 
 export const userFieldNames = (customColumns: ReadonlyArray<string>) =>
   ["tags", "rating", "timestamp", ...customColumns.map((label) => `*${label}`)].join(",")

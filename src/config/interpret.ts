@@ -3,7 +3,7 @@ import { parse, TomlError } from "smol-toml"
 import { ConfigError, type ConfigProblem } from "./ConfigError.ts"
 import { ConfigFile, unusedKeys } from "./ConfigSchema.ts"
 import { isLoopbackHost } from "./loopback.ts"
-import { applyOverrides, readOverrides } from "./environment.ts"
+import { applyOverrides, type Override, readOverrides } from "./environment.ts"
 import { catalogueOf, parentOf, siblingsOf } from "./keyCatalogue.ts"
 import { closestName } from "./suggest.ts"
 import { keyLines, lineOf } from "./tomlPositions.ts"
@@ -74,25 +74,32 @@ const migrateLegacy = (document: Record<string, unknown>): { document: Record<st
   }
 }
 
-const crossChecks = (values: ConfigFile, file: string, lines: ReadonlyMap<string, number>): Array<ConfigProblem> => {
+// Where a cross-checked key got its value: the environment variable that set it, else its line
+// in the file (a compose file's FFDL_WEB__HOST is not at config.toml's [web] host).
+type Locate = (key: string) => Pick<ConfigProblem, "key" | "source" | "line">
+
+const locator = (file: string, lines: ReadonlyMap<string, number>, overrides: ReadonlyArray<Override>): Locate => (key) => {
+  const override = overrides.find((entry) => entry.path.join(".") === key)
+  if (override !== undefined) return { key: override.variable, source: "environment" }
+  const line = lineOf(lines, key)
+  return { key, source: file, ...(line === undefined ? {} : { line }) }
+}
+
+const crossChecks = (values: ConfigFile, locate: Locate, overrides: ReadonlyArray<Override>): Array<ConfigProblem> => {
   const problems: Array<ConfigProblem> = []
   if (values.pushbullet.enabled && Redacted.value(values.pushbullet.api_key) === "") {
-    const line = lineOf(lines, "pushbullet.api_key")
     problems.push({
-      key: "pushbullet.api_key",
-      source: file,
-      ...(line === undefined ? {} : { line }),
+      ...locate("pushbullet.api_key"),
       message: "is empty but pushbullet.enabled = true; set your Pushbullet access token or set enabled = false"
     })
   }
   const web = values.web
   if (web.enabled && !isLoopbackHost(web.host) && Redacted.value(web.token) === "") {
-    const line = lineOf(lines, "web.host")
+    const tokenVariable = overrides.find((entry) => entry.path.join(".") === "web.token")?.variable
+    const token = tokenVariable === undefined ? "web.token is empty" : `web.token is empty (${tokenVariable} is set, to nothing)`
     problems.push({
-      key: "web.host",
-      source: file,
-      ...(line === undefined ? {} : { line }),
-      message: `is "${web.host}", which other machines can reach, but web.token is empty; set web.token to a long random string, or host = "127.0.0.1"`
+      ...locate("web.host"),
+      message: `is "${web.host}", which other machines can reach, but ${token}; set ${tokenVariable ?? "web.token"} to a long random string, or host = "127.0.0.1"`
     })
   }
   return problems
@@ -126,7 +133,8 @@ export const interpretConfig = (
     const problems = [...problemsFromSchema(decoded.failure.issue, document, file, lines), ...environmentOverrides.problems]
     return Result.fail(new ConfigError({ file, problems }))
   }
-  const problems = [...environmentOverrides.problems, ...crossChecks(decoded.success, file, lines)]
+  const locate = locator(file, lines, environmentOverrides.overrides)
+  const problems = [...environmentOverrides.problems, ...crossChecks(decoded.success, locate, environmentOverrides.overrides)]
   if (problems.length > 0) return Result.fail(new ConfigError({ file, problems }))
   return Result.succeed({
     file,

@@ -49,6 +49,17 @@ describe("[web] configuration", () => {
     expect(problems("[web]\nenabled = false\nhost = \"0.0.0.0\"\n")).toEqual([])
     expect(problems("[web]\nenabled = true\nhost = \"127.0.0.1\"\nhistory_db_path = \"/data/history.db\"\n")).toEqual([])
   })
+
+  it("names the environment variables when the values came from there (a compose file), not a line of config.toml", () => {
+    const result = interpretConfig("[web]\nenabled = false\n", "config.toml", { FFDL_WEB__ENABLED: "true", FFDL_WEB__HOST: "0.0.0.0", FFDL_WEB__TOKEN: "" })
+    const found = result._tag === "Failure" ? result.failure.problems : []
+    expect(found).toEqual([{
+      key: "FFDL_WEB__HOST",
+      source: "environment",
+      message: expect.stringMatching(/^is "0\.0\.0\.0", which other machines can reach, but web\.token is empty \(FFDL_WEB__TOKEN is set, to nothing\); set FFDL_WEB__TOKEN to/)
+    }])
+    expect(problems("[web]\nenabled = true\nhost = \"0.0.0.0\"\n", { FFDL_WEB__TOKEN: "" })).toEqual([expect.stringMatching(/^web\.host: .*\(FFDL_WEB__TOKEN is set, to nothing\)/)])
+  })
 })
 
 describe("status snapshot", () => {
