@@ -71,14 +71,14 @@ beforeAll(async () => {
   await request("royalroad:4", "royalroad", "https://www.royalroad.com/fiction/4")
   await run(Effect.gen(function* () {
     const store = yield* Store
-    const first = yield* store.claim("archiveofourown", process.pid)
+    const first = yield* store.claim("archiveofourown", "test-owner")
     if (first._tag === "None") throw new Error("nothing to claim")
     yield* store.finish(first.value.id, { _tag: "Succeeded" }, { outcome: "new story", title: "The Lantern Road", chapters: 4 }, (site) => site)
-    const second = yield* store.claim("archiveofourown", process.pid)
+    const second = yield* store.claim("archiveofourown", "test-owner")
     if (second._tag === "None") throw new Error("nothing to claim")
     yield* store.finish(second.value.id, { _tag: "RetryAt", at: Date.now() + 3_600_000, error: "HTTP 503" }, { outcome: "site unavailable" }, (site) => site)
-    yield* store.claim("fanfiction", process.pid)
-    const blocked = yield* store.claim("royalroad", process.pid)
+    yield* store.claim("fanfiction", "test-owner")
+    const blocked = yield* store.claim("royalroad", "test-owner")
     if (blocked._tag === "None") throw new Error("nothing to claim")
     const paused = { ...healthySite("royalroad"), failures: 2, opens: 1, openUntil: Date.now() + 600_000, lastError: "HTTP 429" }
     yield* store.finish(blocked.value.id, { _tag: "Failed", error: "HTTP 429" }, { outcome: "rate limited" }, () => paused)

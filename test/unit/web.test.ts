@@ -54,7 +54,7 @@ describe("[web] configuration", () => {
 describe("status snapshot", () => {
   const now = 1_000_000
   const job = (id: number, state: "queued" | "running" | "waiting", since: number) => ({
-    id, storyKey: `test1:${id}`, url: `http://test1.com?sid=${id}`, site: "test1", state, attempts: 1, force: false,
+    id, storyKey: `test1:${id}`, url: `http://test1.com?sid=${id}`, site: "test1", state, attempts: 1, interruptions: 0, force: false,
     origins: ["manual"], nextAttemptAt: state === "waiting" ? now + 60_000 : null, lastError: state === "waiting" ? "HTTP 503" : null,
     title: id === 1 ? "One" : null, since
   })
