@@ -16,7 +16,9 @@ import {
 } from "./calibredbOutput.ts"
 import { CalibreBusy, CalibreFailed, CalibreUnavailable, LibraryNotFound } from "./CalibreErrors.ts"
 import { decodeUserRecords, parseCustomColumns, userFieldNames } from "./userFields.ts"
+import { storyRecord } from "./duplicateRecords.ts"
 import { type LibraryOperations, writeNewBook, writeUpdatedBook } from "./writeModes.ts"
+import { holdTempFolderOwnership, secretFolderPrefix } from "../process/tempFolders.ts"
 
 export type CalibreError = CalibreBusy | CalibreFailed | CalibreUnavailable | LibraryNotFound
 
@@ -33,6 +35,7 @@ export const versionColumn = "fanficfare_version"
 
 export class Calibre extends Context.Service<Calibre, {
   readonly library: string
+  // The story's record. Several records with the URL (a write killed part-way) are settled into one first.
   findByUrl(url: string): Effect.Effect<Option.Option<LibraryBook>, CalibreError>
   exportEpub(bookId: number, directory: string): Effect.Effect<string, CalibreError>
   // A new story: add it and check it is there under its URL. Returns the book id.
@@ -40,6 +43,8 @@ export class Calibre extends Context.Service<Calibre, {
   // A story Calibre has: write the new EPUB by metadata_preservation_mode. Returns the book id,
   // which is new for the modes that re-add.
   updateStory(url: string, existing: LibraryBook, epub: string, producedBy: string): Effect.Effect<number, CalibreError>
+  // A record that has the story's URL but no EPUB: the file goes into it, every field kept.
+  attachEpub(url: string, existing: LibraryBook, epub: string, producedBy: string): Effect.Effect<number, CalibreError>
 }>()("automated-fanfic/calibre/Calibre") {
   static readonly layer = (options: CalibreOptions) => Layer.effect(
     Calibre,
@@ -106,9 +111,7 @@ export class Calibre extends Context.Service<Calibre, {
         return books.success
       })
 
-      const findByUrl = Effect.fn("Calibre.findByUrl")(function* (url: string) {
-        return Option.fromNullishOr((yield* listBooks(exactUrlQuery(url)))[0])
-      })
+      const booksWithUrl = (url: string) => listBooks(exactUrlQuery(url))
 
       const readBook = Effect.fn("Calibre.readBook")(function* (bookId: number) {
         return Option.fromNullishOr((yield* listBooks(`id:${bookId}`))[0])
@@ -139,7 +142,7 @@ export class Calibre extends Context.Service<Calibre, {
       })
 
       const operations: LibraryOperations<CalibreError> = {
-        findByUrl,
+        booksWithUrl,
         readBook,
         addBook: Effect.fn("Calibre.addBook")(function* (epub: string, add: { readonly duplicate: boolean }) {
           const addOnce = calibredb("add", [...(add.duplicate ? ["--duplicates"] : []), "--", epub])
@@ -185,18 +188,21 @@ export class Calibre extends Context.Service<Calibre, {
 
       return Calibre.of({
         library,
-        findByUrl,
+        findByUrl: Effect.fn("Calibre.findByUrl")((url: string) => storyRecord(operations, url)),
         exportEpub,
         addStory: (url, epub, producedBy) => writeNewBook(operations, url, epub, producedBy),
-        updateStory: (url, existing, epub, producedBy) => writeUpdatedBook(operations, mode, url, existing, epub, producedBy)
+        updateStory: (url, existing, epub, producedBy) => writeUpdatedBook(operations, mode, url, existing, epub, producedBy),
+        attachEpub: (url, existing, epub, producedBy) => writeUpdatedBook(operations, "add_format", url, existing, epub, producedBy)
       })
     })
   )
 }
 
-// calibredb reads "<f:path>" as "the password is in this file", which keeps it out of `ps`.
+// calibredb reads "<f:path>" as "the password is in this file", which keeps it out of `ps`. Its
+// folder is named after this process, so a start after a SIGKILL removes it (tempFolders.ts).
 const passwordFileArguments = Effect.fnUntraced(function* (fs: FileSystem.FileSystem, username: string, password: Redacted.Redacted<string>) {
-  const directory = yield* fs.makeTempDirectoryScoped({ prefix: "automated-fanfic-calibre-" }).pipe(Effect.orDie)
+  yield* holdTempFolderOwnership
+  const directory = yield* fs.makeTempDirectoryScoped({ prefix: secretFolderPrefix }).pipe(Effect.orDie)
   const file = join(directory, "password")
   yield* fs.writeFileString(file, Redacted.value(password), { mode: 0o600 }).pipe(Effect.orDie)
   return ["--username", username, "--password", `<f:${file}>`]

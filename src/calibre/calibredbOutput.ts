@@ -30,6 +30,8 @@ export const LibraryBook = Schema.Struct({
 })
 export type LibraryBook = typeof LibraryBook.Type
 
+export const hasEpub = (book: LibraryBook) => (book.formats ?? []).some((format) => /epub$/i.test(format))
+
 export const listFields = "title,authors,identifiers,formats,last_modified,size"
 
 export const decodeBookList = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Array(LibraryBook)))

@@ -1,6 +1,6 @@
 import { Effect, Option } from "effect"
 import type { MetadataPreservationMode } from "../config/ConfigSchema.ts"
-import type { LibraryBook } from "./calibredbOutput.ts"
+import { hasEpub, type LibraryBook } from "./calibredbOutput.ts"
 import { CalibreFailed } from "./CalibreErrors.ts"
 import { lostUserFields, restoreArguments, type UserRecord } from "./userFields.ts"
 
@@ -8,7 +8,8 @@ import { lostUserFields, restoreArguments, type UserRecord } from "./userFields.
 // adds before it removes, and every write is read back: a mismatch is a failure, never success.
 
 export interface LibraryOperations<E> {
-  findByUrl(url: string): Effect.Effect<Option.Option<LibraryBook>, E>
+  // Every record that carries the URL: one, unless a write was killed between its add and remove.
+  booksWithUrl(url: string): Effect.Effect<ReadonlyArray<LibraryBook>, E>
   readBook(bookId: number): Effect.Effect<Option.Option<LibraryBook>, E>
   addBook(epub: string, options: { readonly duplicate: boolean }): Effect.Effect<number, E>
   replaceEpub(bookId: number, epub: string): Effect.Effect<void, E>
@@ -22,15 +23,14 @@ export interface LibraryOperations<E> {
 
 const verifyFailed = (detail: string) => new CalibreFailed({ operation: "verify", exitCode: 0, detail })
 
-const hasEpub = (book: LibraryBook) => (book.formats ?? []).some((format) => /epub$/i.test(format))
-
-// The book the URL leads to must be the expected one, hold an EPUB, and (when given) differ
-// from the record before the write.
+// The book the URL leads to must be the expected one and the only one, hold an EPUB, and (when
+// given) differ from the record before the write.
 const verifyBook = <E>(library: LibraryOperations<E>, url: string, bookId: number, before?: LibraryBook) =>
   Effect.gen(function* () {
-    const found = yield* library.findByUrl(url)
-    if (Option.isNone(found)) return yield* verifyFailed(`no book has the URL identifier ${url} after the write`)
-    const book = found.value
+    const found = yield* library.booksWithUrl(url)
+    const book = found[0]
+    if (book === undefined) return yield* verifyFailed(`no book has the URL identifier ${url} after the write`)
+    if (found.length > 1) return yield* verifyFailed(`books ${found.map((each) => each.id).join(", ")} all have the URL ${url} after the write; the next try keeps one`)
     if (book.id !== bookId) return yield* verifyFailed(`the URL ${url} leads to book ${book.id}, expected ${bookId}`)
     if (!hasEpub(book)) return yield* verifyFailed(`book ${bookId} has no EPUB after the write`)
     if (before !== undefined && book.last_modified === before.last_modified && book.size === before.size) {
