@@ -111,7 +111,8 @@ export class Calibre extends Context.Service<Calibre, {
         return books.success
       })
 
-      const booksWithUrl = (url: string) => listBooks(exactUrlQuery(url))
+      const booksWithUrl = (url: string, emptyTitled?: string) =>
+        listBooks(emptyTitled === undefined ? exactUrlQuery(url) : `(${exactUrlQuery(url)}) or (${emptyRecordQuery(emptyTitled)})`)
 
       const readBook = Effect.fn("Calibre.readBook")(function* (bookId: number) {
         return Option.fromNullishOr((yield* listBooks(`id:${bookId}`))[0])

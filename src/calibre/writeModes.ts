@@ -9,7 +9,8 @@ import { lostUserFields, restoreArguments, type UserRecord } from "./userFields.
 
 export interface LibraryOperations<E> {
   // Every record that carries the URL: one, unless a write was killed between its add and remove.
-  booksWithUrl(url: string): Effect.Effect<ReadonlyArray<LibraryBook>, E>
+  // With a title, also the empty records of that title (no file, no identifiers) a killed add left.
+  booksWithUrl(url: string, emptyTitled?: string): Effect.Effect<ReadonlyArray<LibraryBook>, E>
   readBook(bookId: number): Effect.Effect<Option.Option<LibraryBook>, E>
   addBook(epub: string, options: { readonly duplicate: boolean }): Effect.Effect<number, E>
   replaceEpub(bookId: number, epub: string): Effect.Effect<void, E>
@@ -23,11 +24,20 @@ export interface LibraryOperations<E> {
 
 const verifyFailed = (detail: string) => new CalibreFailed({ operation: "verify", exitCode: 0, detail })
 
+const isEmptyRecord = (book: LibraryBook) => Object.keys(book.identifiers).length === 0 && (book.formats ?? []).length === 0
+
 // The book the URL leads to must be the expected one and the only one, hold an EPUB, and (when
-// given) differ from the record before the write.
-const verifyBook = <E>(library: LibraryOperations<E>, url: string, bookId: number, before?: LibraryBook) =>
+// given) differ from the record before the write. A re-adding write also clears the empty
+// records of the story's title that an earlier add killed part-way left: `add --duplicates`
+// never meets them, so nothing else would.
+const verifyBook = <E>(library: LibraryOperations<E>, url: string, bookId: number, before?: LibraryBook, emptyTitled?: string) =>
   Effect.gen(function* () {
-    const found = yield* library.booksWithUrl(url)
+    const listed = yield* library.booksWithUrl(url, emptyTitled)
+    for (const shell of listed.filter(isEmptyRecord)) {
+      yield* Effect.logWarning(`removing book ${shell.id} "${shell.title}": an empty record (no file, no identifiers) that an interrupted add left`)
+      yield* library.removeBook(shell.id)
+    }
+    const found = listed.filter((book) => !isEmptyRecord(book))
     const book = found[0]
     if (book === undefined) return yield* verifyFailed(`no book has the URL identifier ${url} after the write`)
     if (found.length > 1) return yield* verifyFailed(`books ${found.map((each) => each.id).join(", ")} all have the URL ${url} after the write; the next try keeps one`)
@@ -96,6 +106,6 @@ export const writeUpdatedBook = <E>(
     }
     yield* library.recordProducer(newId, producedBy)
     yield* library.removeBook(existing.id)
-    yield* verifyBook(library, url, newId)
+    yield* verifyBook(library, url, newId, undefined, existing.title)
     return newId
   })

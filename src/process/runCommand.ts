@@ -1,6 +1,7 @@
 import { Duration, Effect, type PlatformError, Schema, Stream } from "effect"
 import { ChildProcess, ChildProcessSpawner } from "effect/process"
 import { childEnvironment, launch, launcherCouldNotStart, trackChild, untrackChild } from "./children.ts"
+import { holdOwnerLock, tempOwnerLock } from "./ownership.ts"
 
 // Runs one external program to completion: argv only (never a shell), both output streams
 // drained concurrently so a chatty child cannot block on a full pipe, and a time limit after
@@ -47,6 +48,8 @@ const collect = (stream: Stream.Stream<Uint8Array, PlatformError.PlatformError>)
 export const runCommand = Effect.fn("runCommand")(function* (request: CommandRequest) {
   const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
   const run = Effect.gen(function* () {
+    // A child names its owner's lock (children.ts), so the owner must hold it before the first child.
+    yield* holdOwnerLock(tempOwnerLock).pipe(Effect.mapError((error) => new CommandNotFound({ command: request.command, reason: error.message })))
     const [command, ...args] = launch(request.command, request.args)
     const handle = yield* spawner.spawn(
       ChildProcess.make(command ?? request.command, args, {
