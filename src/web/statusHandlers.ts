@@ -4,6 +4,7 @@ import { dirname } from "node:path"
 import { HttpApiBuilder } from "effect/http-api"
 import { AppConfig } from "../config/AppConfig.ts"
 import { maskedConfig } from "../cli/renderConfig.ts"
+import { maskConfigUrls } from "../config/maskUrls.ts"
 import { healthFileIn, readHealth } from "../process/daemonHealth.ts"
 import { Store } from "../store/Store.ts"
 import { Api, StatusView, Unavailable, WidgetView } from "./Api.ts"
@@ -67,7 +68,7 @@ export const StatusHandlers = HttpApiBuilder.group(
     return handlers.handleAll({
       status: () => statusResponse,
       widget: () => widgetResponse,
-      config: () => Effect.succeed({ config: maskedConfig(config.values) }),
+      config: () => Effect.succeed({ config: maskedConfig(maskConfigUrls(config.values)) }),
       healthz: () => health,
       health: () => health
     })
