@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Clock, Effect, Option } from "effect"
-import { mkdirSync, mkdtempSync } from "node:fs"
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
@@ -26,6 +26,16 @@ describe("Store", () => {
       yield* withStore(file, (store) => store.jobs())
       const version = new DatabaseSync(file).prepare("PRAGMA user_version").get()
       expect(version?.["user_version"]).toBe(migrations.length)
+    }))
+
+  it.effect("an existing empty (0-byte) store is refused, not taken for a new one", () =>
+    Effect.gen(function* () {
+      const file = freshFile()
+      mkdirSync(dirname(file), { recursive: true })
+      writeFileSync(file, "")
+      const error = yield* Effect.flip(withStore(file, (store) => store.jobs()))
+      expect(error.message).toContain("the job store is empty (0 bytes)")
+      expect(error.message).toContain("restore it from a backup")
     }))
 
   it.effect("a second request for the same story merges into the open job", () =>
