@@ -8,6 +8,7 @@ import {
   decodeBookList,
   emptyRecordQuery,
   exactUrlQuery,
+  explainFailure,
   isLockedByAnotherProgram,
   type LibraryBook,
   listFields,
@@ -95,7 +96,8 @@ export class Calibre extends Context.Service<Calibre, {
         new CalibreFailed({
           operation,
           exitCode: result.exitCode,
-          detail: detail ?? (result.stderr.trim().split("\n").slice(-3).join(" ") || result.stdout.trim().slice(-300))
+          detail: detail ?? explainFailure(library, `${result.stderr}\n${result.stdout}`) ??
+            (result.stderr.trim().split("\n").slice(-3).join(" ") || result.stdout.trim().slice(-300))
         })
 
       const checked = Effect.fnUntraced(function* (operation: string, args: ReadonlyArray<string>) {
