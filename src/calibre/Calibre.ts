@@ -18,7 +18,7 @@ import {
 import { CalibreBusy, CalibreFailed, CalibreUnavailable, LibraryNotFound } from "./CalibreErrors.ts"
 import { decodeUserRecords, parseCustomColumns, userFieldNames } from "./userFields.ts"
 import { storyRecord } from "./duplicateRecords.ts"
-import { type LibraryOperations, writeNewBook, writeUpdatedBook } from "./writeModes.ts"
+import { type LibraryOperations, removeEmptyRecords, writeNewBook, writeUpdatedBook } from "./writeModes.ts"
 import { holdTempFolderOwnership, secretFolderPrefix } from "../process/tempFolders.ts"
 
 export type CalibreError = CalibreBusy | CalibreFailed | CalibreUnavailable | LibraryNotFound
@@ -144,6 +144,10 @@ export class Calibre extends Context.Service<Calibre, {
         return columns.includes(versionColumn)
       })
 
+      const removeBook = Effect.fn("Calibre.removeBook")(function* (bookId: number) {
+        yield* checked("remove", ["--permanent", String(bookId)])
+      })
+
       const operations: LibraryOperations<CalibreError> = {
         booksWithUrl,
         readBook,
@@ -152,12 +156,9 @@ export class Calibre extends Context.Service<Calibre, {
           let result = yield* addOnce
           // Refused as a duplicate of a record an interrupted add left empty: remove that and add again.
           if (Option.isNone(parseAddedIds(result.stdout))) {
-            const shells = yield* Effect.forEach(refusedDuplicates(`${result.stdout}\n${result.stderr}`), (title) => listBooks(emptyRecordQuery(title)))
-            for (const shell of shells.flat()) {
-              yield* Effect.logWarning(`removing book ${shell.id} "${shell.title}": an empty record (no file, no identifiers) that an interrupted add left`)
-              yield* checked("remove", ["--permanent", String(shell.id)])
-            }
-            if (shells.flat().length > 0) result = yield* addOnce
+            const shells = (yield* Effect.forEach(refusedDuplicates(`${result.stdout}\n${result.stderr}`), (title) => listBooks(emptyRecordQuery(title)))).flat()
+            yield* removeEmptyRecords(removeBook, shells)
+            if (shells.length > 0) result = yield* addOnce
           }
           // `add` exits 0 for a missing file or a refused duplicate; only "Added book ids" counts.
           const ids = parseAddedIds(result.stdout)
@@ -169,9 +170,7 @@ export class Calibre extends Context.Service<Calibre, {
         replaceEpub: Effect.fn("Calibre.replaceEpub")(function* (bookId: number, epub: string) {
           yield* checked("add_format", [String(bookId), epub])
         }),
-        removeBook: Effect.fn("Calibre.removeBook")(function* (bookId: number) {
-          yield* checked("remove", ["--permanent", String(bookId)])
-        }),
+        removeBook,
         customColumns,
         recordProducer: Effect.fn("Calibre.recordProducer")(function* (bookId: number, fanFicFareVersion: string) {
           if (yield* hasVersionColumn) yield* checked("set_custom", [versionColumn, String(bookId), fanFicFareVersion])

@@ -26,6 +26,14 @@ const verifyFailed = (detail: string) => new CalibreFailed({ operation: "verify"
 
 const isEmptyRecord = (book: LibraryBook) => Object.keys(book.identifiers).length === 0 && (book.formats ?? []).length === 0
 
+// Records a killed add left with a title and nothing else: nothing of the user's is in them.
+export const removeEmptyRecords = <E>(removeBook: (bookId: number) => Effect.Effect<void, E>, shells: ReadonlyArray<LibraryBook>) =>
+  Effect.forEach(shells, (shell) =>
+    Effect.andThen(
+      Effect.logWarning(`removing book ${shell.id} "${shell.title}": an empty record (no file, no identifiers) that an interrupted add left`),
+      removeBook(shell.id)
+    ), { discard: true })
+
 // The book the URL leads to must be the expected one and the only one, hold an EPUB, and (when
 // given) differ from the record before the write. A re-adding write also clears the empty
 // records of the story's title that an earlier add killed part-way left: `add --duplicates`
@@ -33,10 +41,7 @@ const isEmptyRecord = (book: LibraryBook) => Object.keys(book.identifiers).lengt
 const verifyBook = <E>(library: LibraryOperations<E>, url: string, bookId: number, before?: LibraryBook, emptyTitled?: string) =>
   Effect.gen(function* () {
     const listed = yield* library.booksWithUrl(url, emptyTitled)
-    for (const shell of listed.filter(isEmptyRecord)) {
-      yield* Effect.logWarning(`removing book ${shell.id} "${shell.title}": an empty record (no file, no identifiers) that an interrupted add left`)
-      yield* library.removeBook(shell.id)
-    }
+    yield* removeEmptyRecords(library.removeBook, listed.filter(isEmptyRecord))
     const found = listed.filter((book) => !isEmptyRecord(book))
     const book = found[0]
     if (book === undefined) return yield* verifyFailed(`no book has the URL identifier ${url} after the write`)
