@@ -5,7 +5,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { killGroup, runCli, startDaemon, waitUntil } from "../support/cli.ts"
 import { listLibrary, requireRealComponents } from "../support/components.ts"
-import { processesMentioning } from "../support/fanficfare.ts"
+import { processesMentioning, processesWithArgument } from "../support/fanficfare.ts"
 import { seededRandom } from "../support/random.ts"
 
 // "A process killed at any point loses nothing", tried as a user's machine does it: the daemon's
@@ -40,7 +40,9 @@ const chaosRun = async (name: string, pidNamespace: boolean, seed: number): Prom
 
   const random = seededRandom(seed)
   const figures: Figures = { seed, kills, stories, records: 0, orphans: 0 }
-  const ours = () => [...urls, library, scratch].flatMap((marker) => processesMentioning(marker)).filter((line) => !line.includes("unshare"))
+  // FanFicFare has the story's URL (a download) or a file in the work folder (an update) as an
+  // argument, calibredb the library's path; both folders are inside the scratch folder.
+  const ours = () => [...new Set([...urls.flatMap(processesWithArgument), ...processesMentioning(scratch)])].filter((line) => !line.includes("unshare"))
   for (let kill = 1; kill <= kills; kill++) {
     const daemon = startDaemon(["daemon"], { env, pidNamespace })
     try {

@@ -40,3 +40,8 @@ z.writestr("c1.xhtml", "<html xmlns='http://www.w3.org/1999/xhtml'><body><p>hi</
 z.close()
 `, path])
 }
+
+// Processes with this exact argument (test1.com?sid=5 is not test1.com?sid=50): other test runs
+// on the machine use neighbouring story ids.
+export const processesWithArgument = (argument: string): ReadonlyArray<string> =>
+  processesMentioning(argument).filter((line) => line.split(/\s+/).includes(argument))
