@@ -5,7 +5,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { killGroup, runCli, startDaemon, waitUntil } from "../support/cli.ts"
 import { listLibrary, requireRealComponents } from "../support/components.ts"
-import { processesMentioning, processesWithArgument } from "../support/fanficfare.ts"
+import { processesMentioning, programsWithArgument } from "../support/fanficfare.ts"
 import { seededRandom } from "../support/random.ts"
 
 // "A process killed at any point loses nothing", tried as a user's machine does it: the daemon's
@@ -25,6 +25,8 @@ interface Figures {
   readonly stories: number
   records: number
   orphans: number
+  // Tries the kills cut short, as the jobs recorded them: proof the kills landed mid-work.
+  interrupted: number
 }
 
 const chaosRun = async (name: string, pidNamespace: boolean, seed: number): Promise<Figures> => {
@@ -39,10 +41,10 @@ const chaosRun = async (name: string, pidNamespace: boolean, seed: number): Prom
   expect((await runCli(["add", ...urls], { env })).code).toBe(0)
 
   const random = seededRandom(seed)
-  const figures: Figures = { seed, kills, stories, records: 0, orphans: 0 }
+  const figures: Figures = { seed, kills, stories, records: 0, orphans: 0, interrupted: 0 }
   // FanFicFare has the story's URL (a download) or a file in the work folder (an update) as an
   // argument, calibredb the library's path; both folders are inside the scratch folder.
-  const ours = () => [...new Set([...urls.flatMap(processesWithArgument), ...processesMentioning(scratch)])].filter((line) => !line.includes("unshare"))
+  const ours = () => [...new Set([...urls.flatMap(programsWithArgument), ...processesMentioning(scratch)])].filter((line) => /fanficfare|calibredb/.test(line))
   for (let kill = 1; kill <= kills; kill++) {
     const daemon = startDaemon(["daemon"], { env, pidNamespace })
     try {
@@ -67,8 +69,9 @@ const chaosRun = async (name: string, pidNamespace: boolean, seed: number): Prom
     const jobs: ReadonlyArray<{ url: string; state: string }> = JSON.parse((await runCli(["status", "--json"], { env })).stdout).jobs
     if (jobs.every((job) => job.state === "done")) break
   }
-  const jobs: ReadonlyArray<{ url: string; state: string; lastError: string | null }> = JSON.parse((await runCli(["status", "--json"], { env })).stdout).jobs
+  const jobs: ReadonlyArray<{ url: string; state: string; interruptions: number }> = JSON.parse((await runCli(["status", "--json"], { env })).stdout).jobs
   expect(jobs.filter((job) => job.state !== "done")).toEqual([])
+  figures.interrupted = jobs.reduce((sum, job) => sum + job.interruptions, 0)
   const books = listLibrary(library)
   figures.records = books.length
   expect(books.map((book) => book.identifiers["url"]).sort(), JSON.stringify(books)).toEqual([...urls].sort())

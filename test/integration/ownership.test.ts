@@ -5,7 +5,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { killGroup, runCli, startCli, startDaemon, waitUntil } from "../support/cli.ts"
 import { listLibrary, requireRealComponents } from "../support/components.ts"
-import { processesWithArgument } from "../support/fanficfare.ts"
+import { programsWithArgument } from "../support/fanficfare.ts"
 
 // Who owns a running job, a work folder, a password file and a child program: something the
 // kernel ends with the process, never a pid (ARCHITECTURE 4b), tried where pids mislead: the
@@ -38,7 +38,7 @@ describe("a daemon that is pid 1 on every start (a container restarted after a c
     expect((await runCli(["add", url], { env: env("pid1") })).code).toBe(0)
     const first = startDaemon(["daemon"], { env: env("pid1"), pidNamespace: true })
     try {
-      await waitUntil(() => processesWithArgument(url).length > 0, "FanFicFare downloads the story", 60_000)
+      await waitUntil(() => programsWithArgument(url).length > 0, "FanFicFare downloads the story", 60_000)
     } finally {
       await killGroup(first)
     }
@@ -63,11 +63,11 @@ describe("the programs of a daemon killed with its process group", () => {
     expect((await runCli(["add", url], { env: env("group") })).code).toBe(0)
     const daemon = startDaemon(["daemon"], { env: env("group") })
     try {
-      await waitUntil(() => processesWithArgument(url).length > 0, "FanFicFare downloads the story", 60_000)
+      await waitUntil(() => programsWithArgument(url).length > 0, "FanFicFare downloads the story", 60_000)
     } finally {
       await killGroup(daemon)
     }
-    await waitUntil(() => processesWithArgument(url).length === 0, "FanFicFare dies with the daemon", 2000)
+    await waitUntil(() => programsWithArgument(url).length === 0, "FanFicFare dies with the daemon", 2000)
 
     // A program left by a run whose owner is gone (say, one started before setpriv could act).
     const stray = spawn("sleep", ["300"], { env: { ...process.env, AUTOMATED_FANFIC_OWNER_LOCK: join(temp, "automated-fanfic-owner-0123456789abcdef.lock") }, stdio: "ignore" })
@@ -86,7 +86,7 @@ describe("work folders", () => {
     const before = workFolders()
     const running = startCli(["once", "--url", url], { env: env("shared-a") })
     const finished = new Promise<number | null>((resolve) => running.once("exit", (code) => resolve(code)))
-    await waitUntil(() => processesWithArgument(url).length > 0, "FanFicFare downloads the story", 60_000)
+    await waitUntil(() => programsWithArgument(url).length > 0, "FanFicFare downloads the story", 60_000)
     const live = workFolders().filter((name) => !before.includes(name))
     expect(live).toHaveLength(1)
     const elsewhere = execFileSync("unshare", ["--pid", "--fork", "--mount-proc", join(import.meta.dirname, "..", "..", "bin", "automated-fanfic"), "once"], {

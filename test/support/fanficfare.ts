@@ -41,7 +41,7 @@ z.close()
 `, path])
 }
 
-// Processes with this exact argument (test1.com?sid=5 is not test1.com?sid=50): other test runs
-// on the machine use neighbouring story ids.
-export const processesWithArgument = (argument: string): ReadonlyArray<string> =>
-  processesMentioning(argument).filter((line) => line.split(/\s+/).includes(argument))
+// FanFicFare and calibredb processes with this exact argument: not our own CLI given the URL, and
+// not test1.com?sid=50 for test1.com?sid=5 (other test runs on the machine use neighbouring ids).
+export const programsWithArgument = (argument: string): ReadonlyArray<string> =>
+  processesMentioning(argument).filter((line) => /fanficfare|calibredb/.test(line) && line.split(/\s+/).includes(argument))
