@@ -1,5 +1,5 @@
-# The esbuild bundle with a wrapper that puts FanFicFare, calibre and apprise on PATH.
-{ lib, buildNpmPackage, importNpmLock, nodejs_24, makeWrapper, fanficfare, fetchPypi, python3Packages, calibre, apprise, python3, src }:
+# The esbuild bundle with a wrapper that puts FanFicFare, calibre, apprise and setpriv (util-linux: children die with the daemon) on PATH.
+{ lib, buildNpmPackage, importNpmLock, nodejs_24, makeWrapper, fanficfare, fetchPypi, python3Packages, calibre, apprise, util-linux, python3, src }:
 let
   # The FanFicFare version CI tests (scripts/fanficfare-requirements.txt), not nixpkgs' older one.
   # The hash is the sha256 of the PyPI sdist; scripts/ci/nix-check.sh compares both with PyPI.
@@ -41,7 +41,7 @@ buildNpmPackage {
     cp -r dist scripts package.json config.example.toml $out/lib/automated-fanfic/
     makeWrapper ${nodejs_24}/bin/node $out/bin/automated-fanfic \
       --add-flags "--max-semi-space-size=8 $out/lib/automated-fanfic/dist/automated-fanfic.mjs" \
-      --prefix PATH : ${lib.makeBinPath [ fanficfarePinned fanficfarePython calibre apprise ]}
+      --prefix PATH : ${lib.makeBinPath [ fanficfarePinned fanficfarePython calibre apprise util-linux ]}
     runHook postInstall
   '';
   passthru.fanficfare = fanficfarePinned;

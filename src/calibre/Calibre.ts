@@ -9,6 +9,7 @@ import {
   decodeBookList,
   emptyRecordQuery,
   exactUrlQuery,
+  explainFailure,
   isLockedByAnotherProgram,
   type LibraryBook,
   listFields,
@@ -17,7 +18,9 @@ import {
 } from "./calibredbOutput.ts"
 import { CalibreBusy, CalibreFailed, CalibreUnavailable, LibraryNotFound } from "./CalibreErrors.ts"
 import { decodeUserRecords, parseCustomColumns, userFieldNames } from "./userFields.ts"
-import { type LibraryOperations, writeNewBook, writeUpdatedBook } from "./writeModes.ts"
+import { storyRecord } from "./duplicateRecords.ts"
+import { type LibraryOperations, removeEmptyRecords, writeNewBook, writeUpdatedBook } from "./writeModes.ts"
+import { holdTempFolderOwnership, secretFolderPrefix } from "../process/tempFolders.ts"
 
 export type CalibreError = CalibreBusy | CalibreFailed | CalibreUnavailable | LibraryNotFound
 
@@ -34,6 +37,7 @@ export const versionColumn = "fanficfare_version"
 
 export class Calibre extends Context.Service<Calibre, {
   readonly library: string
+  // The story's record. Several records with the URL (a write killed part-way) are settled into one first.
   findByUrl(url: string): Effect.Effect<Option.Option<LibraryBook>, CalibreError>
   exportEpub(bookId: number, directory: string): Effect.Effect<string, CalibreError>
   // A new story: add it and check it is there under its URL. Returns the book id.
@@ -41,6 +45,8 @@ export class Calibre extends Context.Service<Calibre, {
   // A story Calibre has: write the new EPUB by metadata_preservation_mode. Returns the book id,
   // which is new for the modes that re-add.
   updateStory(url: string, existing: LibraryBook, epub: string, producedBy: string): Effect.Effect<number, CalibreError>
+  // A record that has the story's URL but no EPUB: the file goes into it, every field kept.
+  attachEpub(url: string, existing: LibraryBook, epub: string, producedBy: string): Effect.Effect<number, CalibreError>
 }>()("automated-fanfic/calibre/Calibre") {
   static readonly layer = (options: CalibreOptions) => Layer.effect(
     Calibre,
@@ -97,7 +103,8 @@ export class Calibre extends Context.Service<Calibre, {
         new CalibreFailed({
           operation,
           exitCode: result.exitCode,
-          detail: detail ?? (result.stderr.trim().split("\n").slice(-3).join(" ") || result.stdout.trim().slice(-300))
+          detail: detail ?? explainFailure(library, `${result.stderr}\n${result.stdout}`) ??
+            (result.stderr.trim().split("\n").slice(-3).join(" ") || result.stdout.trim().slice(-300))
         })
 
       const checked = Effect.fnUntraced(function* (operation: string, args: ReadonlyArray<string>) {
@@ -113,9 +120,8 @@ export class Calibre extends Context.Service<Calibre, {
         return books.success
       })
 
-      const findByUrl = Effect.fn("Calibre.findByUrl")(function* (url: string) {
-        return Option.fromNullishOr((yield* listBooks(exactUrlQuery(url)))[0])
-      })
+      const booksWithUrl = (url: string, emptyTitled?: string) =>
+        listBooks(emptyTitled === undefined ? exactUrlQuery(url) : `(${exactUrlQuery(url)}) or (${emptyRecordQuery(emptyTitled)})`)
 
       const readBook = Effect.fn("Calibre.readBook")(function* (bookId: number) {
         return Option.fromNullishOr((yield* listBooks(`id:${bookId}`))[0])
@@ -145,20 +151,21 @@ export class Calibre extends Context.Service<Calibre, {
         return columns.includes(versionColumn)
       })
 
+      const removeBook = Effect.fn("Calibre.removeBook")(function* (bookId: number) {
+        yield* checked("remove", ["--permanent", String(bookId)])
+      })
+
       const operations: LibraryOperations<CalibreError> = {
-        findByUrl,
+        booksWithUrl,
         readBook,
         addBook: Effect.fn("Calibre.addBook")(function* (epub: string, add: { readonly duplicate: boolean }) {
           const addOnce = calibredb("add", [...(add.duplicate ? ["--duplicates"] : []), "--", epub])
           let result = yield* addOnce
           // Refused as a duplicate of a record an interrupted add left empty: remove that and add again.
           if (Option.isNone(parseAddedIds(result.stdout))) {
-            const shells = yield* Effect.forEach(refusedDuplicates(`${result.stdout}\n${result.stderr}`), (title) => listBooks(emptyRecordQuery(title)))
-            for (const shell of shells.flat()) {
-              yield* Effect.logWarning(`removing book ${shell.id} "${shell.title}": an empty record (no file, no identifiers) that an interrupted add left`)
-              yield* checked("remove", ["--permanent", String(shell.id)])
-            }
-            if (shells.flat().length > 0) result = yield* addOnce
+            const shells = (yield* Effect.forEach(refusedDuplicates(`${result.stdout}\n${result.stderr}`), (title) => listBooks(emptyRecordQuery(title)))).flat()
+            yield* removeEmptyRecords(removeBook, shells)
+            if (shells.length > 0) result = yield* addOnce
           }
           // `add` exits 0 for a missing file or a refused duplicate; only "Added book ids" counts.
           const ids = parseAddedIds(result.stdout)
@@ -170,9 +177,7 @@ export class Calibre extends Context.Service<Calibre, {
         replaceEpub: Effect.fn("Calibre.replaceEpub")(function* (bookId: number, epub: string) {
           yield* checked("add_format", [String(bookId), epub])
         }),
-        removeBook: Effect.fn("Calibre.removeBook")(function* (bookId: number) {
-          yield* checked("remove", ["--permanent", String(bookId)])
-        }),
+        removeBook,
         customColumns,
         recordProducer: Effect.fn("Calibre.recordProducer")(function* (bookId: number, fanFicFareVersion: string) {
           if (yield* hasVersionColumn) yield* checked("set_custom", [versionColumn, String(bookId), fanFicFareVersion])
@@ -192,18 +197,21 @@ export class Calibre extends Context.Service<Calibre, {
 
       return Calibre.of({
         library,
-        findByUrl,
+        findByUrl: Effect.fn("Calibre.findByUrl")((url: string) => storyRecord(operations, url)),
         exportEpub,
         addStory: (url, epub, producedBy) => writeNewBook(operations, url, epub, producedBy),
-        updateStory: (url, existing, epub, producedBy) => writeUpdatedBook(operations, mode, url, existing, epub, producedBy)
+        updateStory: (url, existing, epub, producedBy) => writeUpdatedBook(operations, mode, url, existing, epub, producedBy),
+        attachEpub: (url, existing, epub, producedBy) => writeUpdatedBook(operations, "add_format", url, existing, epub, producedBy)
       })
     })
   )
 }
 
-// calibredb reads "<f:path>" as "the password is in this file", which keeps it out of `ps`.
+// calibredb reads "<f:path>" as "the password is in this file", which keeps it out of `ps`. Its
+// folder is named after this process, so a start after a SIGKILL removes it (tempFolders.ts).
 const passwordFileArguments = Effect.fnUntraced(function* (fs: FileSystem.FileSystem, username: string, password: Redacted.Redacted<string>) {
-  const directory = yield* fs.makeTempDirectoryScoped({ prefix: "automated-fanfic-calibre-" }).pipe(Effect.orDie)
+  yield* holdTempFolderOwnership
+  const directory = yield* fs.makeTempDirectoryScoped({ prefix: secretFolderPrefix }).pipe(Effect.orDie)
   const file = join(directory, "password")
   yield* fs.writeFileString(file, Redacted.value(password), { mode: 0o600 }).pipe(Effect.orDie)
   return ["--username", username, "--password", `<f:${file}>`]

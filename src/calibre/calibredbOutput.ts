@@ -30,6 +30,8 @@ export const LibraryBook = Schema.Struct({
 })
 export type LibraryBook = typeof LibraryBook.Type
 
+export const hasEpub = (book: LibraryBook) => (book.formats ?? []).some((format) => /epub$/i.test(format))
+
 export const listFields = "title,authors,identifiers,formats,last_modified,size"
 
 // calibre prints this on stdout, after the JSON, when it cannot write its configuration folder
@@ -51,3 +53,13 @@ export const parseAddedIds = (stdout: string): Option.Option<ReadonlyArray<numbe
 }
 
 export const isLockedByAnotherProgram = (stderr: string) => stderr.includes("Another calibre program")
+
+// What calibredb's Python traceback means, said so a user can act on it; undefined when unknown.
+export const explainFailure = (library: string, output: string): string | undefined => {
+  if (/Read-only file system|Errno 30\b/.test(output)) {
+    return `the library ${library} is on a read-only file system; mount it writable (in a container, drop :ro from the volume) or point [calibre] path at a content server`
+  }
+  if (/Permission denied|Errno 13\b/.test(output)) return `this user may not write to the library ${library}; give it write access to the folder and its metadata.db`
+  if (/No space left on device|Errno 28\b|database or disk is full/.test(output)) return `the disk holding the library ${library} is full; free some space and the job is tried again`
+  return undefined
+}

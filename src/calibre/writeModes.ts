@@ -1,6 +1,6 @@
 import { Effect, Option } from "effect"
 import type { MetadataPreservationMode } from "../config/ConfigSchema.ts"
-import type { LibraryBook } from "./calibredbOutput.ts"
+import { hasEpub, type LibraryBook } from "./calibredbOutput.ts"
 import { CalibreFailed } from "./CalibreErrors.ts"
 import { lostUserFields, restoreArguments, type UserRecord } from "./userFields.ts"
 
@@ -8,7 +8,9 @@ import { lostUserFields, restoreArguments, type UserRecord } from "./userFields.
 // adds before it removes, and every write is read back: a mismatch is a failure, never success.
 
 export interface LibraryOperations<E> {
-  findByUrl(url: string): Effect.Effect<Option.Option<LibraryBook>, E>
+  // Every record that carries the URL: one, unless a write was killed between its add and remove.
+  // With a title, also the empty records of that title (no file, no identifiers) a killed add left.
+  booksWithUrl(url: string, emptyTitled?: string): Effect.Effect<ReadonlyArray<LibraryBook>, E>
   readBook(bookId: number): Effect.Effect<Option.Option<LibraryBook>, E>
   addBook(epub: string, options: { readonly duplicate: boolean }): Effect.Effect<number, E>
   replaceEpub(bookId: number, epub: string): Effect.Effect<void, E>
@@ -22,15 +24,28 @@ export interface LibraryOperations<E> {
 
 const verifyFailed = (detail: string) => new CalibreFailed({ operation: "verify", exitCode: 0, detail })
 
-const hasEpub = (book: LibraryBook) => (book.formats ?? []).some((format) => /epub$/i.test(format))
+const isEmptyRecord = (book: LibraryBook) => Object.keys(book.identifiers).length === 0 && (book.formats ?? []).length === 0
 
-// The book the URL leads to must be the expected one, hold an EPUB, and (when given) differ
-// from the record before the write.
-const verifyBook = <E>(library: LibraryOperations<E>, url: string, bookId: number, before?: LibraryBook) =>
+// Records a killed add left with a title and nothing else: nothing of the user's is in them.
+export const removeEmptyRecords = <E>(removeBook: (bookId: number) => Effect.Effect<void, E>, shells: ReadonlyArray<LibraryBook>) =>
+  Effect.forEach(shells, (shell) =>
+    Effect.andThen(
+      Effect.logWarning(`removing book ${shell.id} "${shell.title}": an empty record (no file, no identifiers) that an interrupted add left`),
+      removeBook(shell.id)
+    ), { discard: true })
+
+// The book the URL leads to must be the expected one and the only one, hold an EPUB, and (when
+// given) differ from the record before the write. A re-adding write also clears the empty
+// records of the story's title that an earlier add killed part-way left: `add --duplicates`
+// never meets them, so nothing else would.
+const verifyBook = <E>(library: LibraryOperations<E>, url: string, bookId: number, before?: LibraryBook, emptyTitled?: string) =>
   Effect.gen(function* () {
-    const found = yield* library.findByUrl(url)
-    if (Option.isNone(found)) return yield* verifyFailed(`no book has the URL identifier ${url} after the write`)
-    const book = found.value
+    const listed = yield* library.booksWithUrl(url, emptyTitled)
+    yield* removeEmptyRecords(library.removeBook, listed.filter(isEmptyRecord))
+    const found = listed.filter((book) => !isEmptyRecord(book))
+    const book = found[0]
+    if (book === undefined) return yield* verifyFailed(`no book has the URL identifier ${url} after the write`)
+    if (found.length > 1) return yield* verifyFailed(`books ${found.map((each) => each.id).join(", ")} all have the URL ${url} after the write; the next try keeps one`)
     if (book.id !== bookId) return yield* verifyFailed(`the URL ${url} leads to book ${book.id}, expected ${bookId}`)
     if (!hasEpub(book)) return yield* verifyFailed(`book ${bookId} has no EPUB after the write`)
     if (before !== undefined && book.last_modified === before.last_modified && book.size === before.size) {
@@ -96,6 +111,6 @@ export const writeUpdatedBook = <E>(
     }
     yield* library.recordProducer(newId, producedBy)
     yield* library.removeBook(existing.id)
-    yield* verifyBook(library, url, newId)
+    yield* verifyBook(library, url, newId, undefined, existing.title)
     return newId
   })

@@ -2,6 +2,7 @@ import { Predicate, Redacted } from "effect"
 import { stringify } from "smol-toml"
 import type { ConfigFile } from "../config/ConfigSchema.ts"
 import type { LoadedConfig } from "../config/interpret.ts"
+import { maskUrlCredentials } from "../config/maskUrls.ts"
 
 // The effective configuration as TOML, secrets masked: a file the user could load again (every
 // table, nested ones like [sites.concurrency] too, written by the TOML library we read with).
@@ -19,9 +20,10 @@ export const maskedValues = (values: ConfigFile): Record<string, unknown> =>
 export const renderEffectiveConfig = (config: LoadedConfig): string =>
   `# effective configuration from ${config.file}\n${stringify(maskedValues(config.values))}`
 
-// The same as plain data, for the HTTP API.
+// The same as plain data, for the HTTP API. A URL's userinfo is a secret too, in any setting.
 export const maskedConfig = (value: unknown): unknown => {
   if (Redacted.isRedacted(value)) return masked(value)
+  if (typeof value === "string") return maskUrlCredentials(value)
   if (Array.isArray(value)) return value.map(maskedConfig)
   if (isSection(value)) return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, maskedConfig(field)]))
   return value

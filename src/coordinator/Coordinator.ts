@@ -1,10 +1,10 @@
+import { dirname, join } from "node:path"
 import { Clock, Context, Deferred, Duration, Effect, FiberMap, Layer, Option, Queue } from "effect"
 import { AppConfig } from "../config/AppConfig.ts"
 import type { Job } from "../jobs/Job.ts"
-import { removeStaleJails } from "../pipeline/jails.ts"
 import { Pipeline, type PipelineError } from "../pipeline/Pipeline.ts"
 import type { StoryReport } from "../pipeline/StoryReport.ts"
-import { isAlive } from "../process/alive.ts"
+import { holdOwnerLock, isOwnerAlive, ownerLockFile, removeDeadOwnerLocks, thisInstance } from "../process/ownership.ts"
 import { type JobScope, Store, type StoreError } from "../store/Store.ts"
 import { pickSlots, type SiteLoad } from "./dispatch.ts"
 import { concurrencyOf, schedulingPolicy, type SchedulingPolicy } from "./policy.ts"
@@ -45,16 +45,16 @@ const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
   const store = yield* Store
   const pipeline = yield* Pipeline
   const services = Context.make(Store, store).pipe(Context.add(Pipeline, pipeline), Context.add(Notifier, yield* Notifier))
+  // Jobs this process runs are its own for as long as it holds its lock among the owners.
+  const owners = join(dirname(store.file), "owners")
+  yield* holdOwnerLock(ownerLockFile(owners, "", thisInstance))
   const wakeups = yield* Queue.sliding<void>(1)
   const wake = Queue.offer(wakeups, undefined).pipe(Effect.asVoid)
 
   const recover = Effect.gen(function* () {
-    const recovered = yield* store.recoverRunning(isAlive)
+    const recovered = yield* store.recoverRunning(isOwnerAlive(owners, ""))
     if (recovered > 0) yield* Effect.logInfo(`${recovered} job(s) interrupted earlier are queued again`)
-    const removed = yield* removeStaleJails(isAlive).pipe(
-      Effect.catch((error) => Effect.as(Effect.logWarning(error.message), 0))
-    )
-    if (removed > 0) yield* Effect.logInfo(`removed ${removed} work folder(s) left by a killed run`)
+    yield* Effect.sync(() => removeDeadOwnerLocks(owners, ""))
   })
 
   // until: "never" runs for good; a time returns once nothing runs and nothing falls due before it.
@@ -112,7 +112,7 @@ const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
         }))
         let started = 0
         for (const site of pickSlots(loads, policy.maxWorkers - inUse)) {
-          const job = yield* store.claim(site, process.pid, scope)
+          const job = yield* store.claim(site, thisInstance, scope)
           if (Option.isNone(job)) continue
           yield* start(job.value)
           started++

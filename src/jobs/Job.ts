@@ -15,7 +15,10 @@ export interface Job {
   readonly url: string
   readonly site: string
   readonly state: JobState
+  // Tries that ran to an end; they count toward the retry limit.
   readonly attempts: number
+  // Tries cut short by a crash or a stop (Recovered): history only, never toward the limit.
+  readonly interruptions: number
   readonly force: boolean
   readonly origins: ReadonlyArray<string>
   readonly nextAttemptAt: number | null
@@ -38,6 +41,7 @@ export type JobEvent =
   | { readonly _tag: "Failed"; readonly error: string }
   | { readonly _tag: "Skipped"; readonly reason: string }
   // At start-up, a job a crash left running goes back to the queue; waiting jobs keep their time.
+  // The try it cut short is not counted: a crash is not the story's fault.
   | { readonly _tag: "Recovered" }
   // A person asked: run a waiting job now, or drop a job that has not started.
   | { readonly _tag: "RetryNow" }
@@ -69,6 +73,7 @@ export const mergeRequest = (open: Job | undefined, request: JobRequest): Omit<J
     site: request.site,
     state: "queued",
     attempts: 0,
+    interruptions: 0,
     force: request.force,
     origins: [request.origin],
     nextAttemptAt: null,
@@ -103,7 +108,7 @@ export const transition = (job: Job, event: JobEvent): Result.Result<Job, Invali
     case "Skipped":
       return Result.succeed({ ...job, state: "skipped", nextAttemptAt: null, lastError: event.reason })
     case "Recovered":
-      return Result.succeed({ ...job, state: "queued" })
+      return Result.succeed({ ...job, state: "queued", attempts: Math.max(0, job.attempts - 1), interruptions: job.interruptions + 1 })
     case "RetryNow":
       return Result.succeed({ ...job, state: "queued", nextAttemptAt: null })
     case "Cancelled":

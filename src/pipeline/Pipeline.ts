@@ -1,12 +1,12 @@
 import { Context, Effect, FileSystem, Layer, Option } from "effect"
 import { AppConfig } from "../config/AppConfig.ts"
 import { Calibre, type CalibreError } from "../calibre/Calibre.ts"
-import type { LibraryBook } from "../calibre/calibredbOutput.ts"
+import { hasEpub, type LibraryBook } from "../calibre/calibredbOutput.ts"
 import { FanFicFare, type FanFicFareUnavailable, type FetchResult } from "../fanficfare/FanFicFare.ts"
 import { describeOutcome } from "../fanficfare/describeOutcome.ts"
 import { actionFor, type FanFicFareOutcome } from "../fanficfare/outcome.ts"
 import type { StoryUrl } from "../stories/StoryUrl.ts"
-import { jailPrefix } from "./jails.ts"
+import { cleanUpAfterKilledRuns, holdTempFolderOwnership, jailPrefix } from "../process/tempFolders.ts"
 import type { StoryReport } from "./StoryReport.ts"
 
 // One story, start to end, inside a private work directory that is removed however the job ends:
@@ -35,6 +35,9 @@ export class Pipeline extends Context.Service<Pipeline, {
       const fanFicFare = yield* FanFicFare
       const fs = yield* FileSystem.FileSystem
       const updateMethod = (yield* AppConfig).values.calibre.update_method
+      // Work folders made from here on are this process's; those of killed runs go, after their programs.
+      yield* holdTempFolderOwnership
+      yield* cleanUpAfterKilledRuns
 
       const titleOf = (fetched: FetchResult) =>
         ({
@@ -76,15 +79,45 @@ export class Pipeline extends Context.Service<Pipeline, {
         const known = canonical === url ? Option.none() : yield* calibre.findByUrl(canonical)
         // Calibre has it under the canonical URL: update that book from its own EPUB, so chapter
         // counts are compared and a longer copy is never replaced by this fresh download.
-        if (Option.isSome(known)) return yield* update(jail, url, known.value, force)
+        if (Option.isSome(known)) return hasEpub(known.value) ? yield* update(jail, url, known.value, force) : yield* attach(url, known.value, fetched)
         const bookId = yield* calibre.addStory(canonical, fetched.epub, yield* fanFicFare.version)
         return { ...base, bookId, result: "added" } satisfies StoryReport
       })
 
-      const refresh = Effect.fn("Pipeline.refresh")(function* (url: StoryUrl, options: RefreshOptions = { force: false }) {
-        const jail = yield* fs.makeTempDirectoryScoped({ prefix: jailPrefix(process.pid) }).pipe(Effect.orDie)
+      // A record with the story's URL but no file (an add killed part-way, a file deleted by
+      // hand) is the story's book with its file missing: the fresh download goes into that record,
+      // keeping its id and the user's fields.
+      const attach = Effect.fn("Pipeline.attach")(function* (url: StoryUrl, book: LibraryBook, fetched: FetchResult) {
+        yield* Effect.logWarning(`book ${book.id} has the URL ${url} but no EPUB (an add killed part-way?); adding the downloaded story to that record`)
+        const bookId = yield* calibre.attachEpub(book.identifiers["url"] ?? url, book, fetched.epub, yield* fanFicFare.version)
+        return { url, bookId, ...titleOf(fetched), result: "updated", detail: `the EPUB missing from book ${book.id} was downloaded and added` } satisfies StoryReport
+      })
+
+      const downloadInto = Effect.fn("Pipeline.downloadInto")(function* (jail: string, url: StoryUrl, book: LibraryBook) {
+        const fetched = yield* fanFicFare.fetch(jail, { _tag: "New", url })
+        if (fetched.outcome._tag !== "Written") {
+          return { url, bookId: book.id, ...titleOf(fetched), detail: describeOutcome(fetched.outcome), result: "failed", ...failure(fetched.outcome) } satisfies StoryReport
+        }
+        return yield* attach(url, book, fetched)
+      })
+
+      const refreshIn = Effect.fn("Pipeline.refreshIn")(function* (jail: string, url: StoryUrl, options: RefreshOptions) {
         const existing = yield* calibre.findByUrl(url)
-        return Option.isSome(existing) ? yield* update(jail, url, existing.value, options.force) : yield* add(jail, url, options.force)
+        if (Option.isNone(existing)) return yield* add(jail, url, options.force)
+        return hasEpub(existing.value) ? yield* update(jail, url, existing.value, options.force) : yield* downloadInto(jail, url, existing.value)
+      })
+
+      const refresh = Effect.fn("Pipeline.refresh")(function* (url: StoryUrl, options: RefreshOptions = { force: false }) {
+        const jail = yield* fs.makeTempDirectoryScoped({ prefix: jailPrefix }).pipe(Effect.orDie)
+        return yield* refreshIn(jail, url, options).pipe(
+          // FanFicFare cannot start in a folder that is gone: that is this job's bad luck (another
+          // program cleaned the temporary folder), not a broken install that should stop the run.
+          Effect.catchTag("FanFicFareUnavailable", (error) =>
+            Effect.flatMap(fs.exists(jail).pipe(Effect.orElseSucceed(() => false)), (exists) =>
+              exists
+                ? Effect.fail(error)
+                : Effect.succeed({ url, result: "failed", retryable: true, detail: `its work folder ${jail} vanished during the run (removed by another program?); it is tried again` } satisfies StoryReport)))
+        )
       }, Effect.scoped)
 
       return Pipeline.of({ refresh })

@@ -1,10 +1,12 @@
 import { Duration, Effect, type PlatformError, Schema, Stream } from "effect"
 import { ChildProcess, ChildProcessSpawner } from "effect/process"
-import { trackChild, untrackChild } from "./children.ts"
+import { childEnvironment, launch, launcherCouldNotStart, trackChild, untrackChild } from "./children.ts"
+import { holdOwnerLock, tempOwnerLock } from "./ownership.ts"
 
 // Runs one external program to completion: argv only (never a shell), both output streams
 // drained concurrently so a chatty child cannot block on a full pipe, and a time limit after
-// which the child's whole process group is killed.
+// which the child's whole process group is killed. Every child dies with this process too, even
+// when it is SIGKILLed (children.ts).
 
 export interface CommandRequest {
   readonly command: string
@@ -46,10 +48,13 @@ const collect = (stream: Stream.Stream<Uint8Array, PlatformError.PlatformError>)
 export const runCommand = Effect.fn("runCommand")(function* (request: CommandRequest) {
   const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
   const run = Effect.gen(function* () {
+    // A child names its owner's lock (children.ts), so the owner must hold it before the first child.
+    yield* holdOwnerLock(tempOwnerLock).pipe(Effect.mapError((error) => new CommandNotFound({ command: request.command, reason: error.message })))
+    const [command, ...args] = launch(request.command, request.args)
     const handle = yield* spawner.spawn(
-      ChildProcess.make(request.command, [...request.args], {
+      ChildProcess.make(command ?? request.command, args, {
         ...(request.cwd === undefined ? {} : { cwd: request.cwd }),
-        ...(request.env === undefined ? {} : { env: request.env }),
+        env: { ...request.env, ...childEnvironment },
         extendEnv: true,
         stdin: request.input === undefined ? "ignore" : Stream.make(new TextEncoder().encode(request.input)),
         forceKillAfter: "3 seconds"
@@ -63,6 +68,8 @@ export const runCommand = Effect.fn("runCommand")(function* (request: CommandReq
       { concurrency: "unbounded" }
     )
     const result: CommandResult = { exitCode: Number(exitCode), stdout, stderr }
+    const notStarted = launcherCouldNotStart(result)
+    if (notStarted !== undefined) return yield* new CommandNotFound({ command: request.command, reason: notStarted })
     return result
   }).pipe(Effect.scoped)
   return yield* run.pipe(

@@ -46,11 +46,12 @@ export class Store extends Context.Service<Store, {
   request(request: JobRequest): Effect.Effect<RequestOutcome, StoreError>
   apply(jobId: number, event: JobEvent): Effect.Effect<Job, StoreError>
   // Starts the site's next due job in scope, if another runner has not taken it already.
-  claim(site: string, owner: number, scope?: JobScope): Effect.Effect<Option.Option<Job>, StoreError>
+  // `owner` is the claiming process's instance id (process/ownership.ts).
+  claim(site: string, owner: string, scope?: JobScope): Effect.Effect<Option.Option<Job>, StoreError>
   // Records how a run ended: the job's next state, what it learnt about the story and its site.
   finish(jobId: number, event: JobEvent, story: StoryFacts, updateSite: (current: SiteState) => SiteState): Effect.Effect<Finished, StoreError>
-  // Jobs left running by a process that no longer exists go back to the queue.
-  recoverRunning(isAlive: (pid: number) => boolean): Effect.Effect<number, StoreError>
+  // Jobs left running by an owner that no longer exists go back to the queue.
+  recoverRunning(ownerAlive: (owner: string) => boolean): Effect.Effect<number, StoreError>
   dueSites(scope?: JobScope): Effect.Effect<ReadonlyArray<DueSite>, StoreError>
   // The earliest moment after now at which a job in scope outside `busySites` becomes due.
   nextDueAt(busySites: ReadonlyArray<string>, scope?: JobScope): Effect.Effect<Option.Option<number>, StoreError>
@@ -86,8 +87,8 @@ export class Store extends Context.Service<Store, {
         const next = transition(current, event)
         if (Result.isFailure(next)) throw fail(next.failure.message)
         const job = next.success
-        statement("UPDATE jobs SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?")
-          .run(job.state, job.attempts, job.nextAttemptAt, job.lastError, now, jobId)
+        statement("UPDATE jobs SET state = ?, attempts = ?, interruptions = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?")
+          .run(job.state, job.attempts, job.interruptions, job.nextAttemptAt, job.lastError, now, jobId)
         record(now, job, event._tag, job.lastError ?? "")
         return job
       }
@@ -120,7 +121,7 @@ export class Store extends Context.Service<Store, {
         return yield* inTransaction(() => step(now, jobId, event))
       })
 
-      const claim = Effect.fn("Store.claim")(function* (site: string, owner: number, scope?: JobScope) {
+      const claim = Effect.fn("Store.claim")(function* (site: string, owner: string, scope?: JobScope) {
         const now = yield* Clock.currentTimeMillis
         return yield* inTransaction(() => {
           const next = decodeJobs(
@@ -128,7 +129,7 @@ export class Store extends Context.Service<Store, {
           )[0]
           if (next === undefined) return Option.none<Job>()
           const started = step(now, next.id, { _tag: "Started" })
-          statement("UPDATE jobs SET owner_pid = ? WHERE id = ?").run(owner, next.id)
+          statement("UPDATE jobs SET owner = ? WHERE id = ?").run(owner, next.id)
           return Option.some(started)
         })
       })
@@ -137,7 +138,7 @@ export class Store extends Context.Service<Store, {
         const now = yield* Clock.currentTimeMillis
         return yield* inTransaction(() => {
           const job = step(now, jobId, event)
-          statement("UPDATE jobs SET owner_pid = NULL WHERE id = ?").run(jobId)
+          statement("UPDATE jobs SET owner = NULL WHERE id = ?").run(jobId)
           statement(
             "UPDATE stories SET last_outcome = ?, title = COALESCE(?, title), chapters = COALESCE(?, chapters), book_id = COALESCE(?, book_id), updated_at = ? WHERE key = ?"
           ).run(story.outcome, story.title ?? null, story.chapters ?? null, story.bookId ?? null, now, job.storyKey)
@@ -153,11 +154,12 @@ export class Store extends Context.Service<Store, {
         })
       })
 
-      const recoverRunning = (isAlive: (pid: number) => boolean) =>
+      // A job claimed by a version that recorded only a pid has no owner to ask: it is recovered.
+      const recoverRunning = (ownerAlive: (owner: string) => boolean) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
           inTransaction(() => {
-            const orphans = statement("SELECT id, owner_pid FROM jobs WHERE state = 'running'").all()
-              .filter((row) => typeof row["owner_pid"] !== "number" || !isAlive(row["owner_pid"]))
+            const orphans = statement("SELECT id, owner FROM jobs WHERE state = 'running'").all()
+              .filter((row) => typeof row["owner"] !== "string" || !ownerAlive(row["owner"]))
             for (const row of orphans) step(now, Number(row["id"]), { _tag: "Recovered" })
             return orphans.length
           }))

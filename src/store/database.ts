@@ -1,11 +1,22 @@
 import { Effect, Schema, Semaphore } from "effect"
-import { mkdirSync } from "node:fs"
+import { existsSync, mkdirSync, statSync } from "node:fs"
 import { dirname } from "node:path"
 import { DatabaseSync, type StatementSync } from "node:sqlite"
 import { migrations } from "./migrations.ts"
 
 // The SQLite file under the Store: opening and migrating it, and the few ways the Store's
 // operations touch it (cached statements, one transaction at a time).
+
+// SQLite's own words for a full or failing disk say nothing about what to do.
+const explained = (file: string, message: string): string => {
+  if (/disk I\/O error|database or disk is full|SQLITE_FULL|SQLITE_IOERR/i.test(message)) {
+    return `cannot write the job store (${message.replace(/^Error: /, "")}): the disk holding ${dirname(file)} is full or failing; free some space there (or move [data] dir) and start again`
+  }
+  if (/readonly database|read-only file system|attempt to write a readonly/i.test(message)) {
+    return `cannot write the job store (${message.replace(/^Error: /, "")}): ${dirname(file)} is read-only; make it writable (in a container, mount the data volume without :ro)`
+  }
+  return message
+}
 
 export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
   file: Schema.String,
@@ -41,9 +52,25 @@ const migrate = (db: DatabaseSync, file: string): void => {
   }
 }
 
+const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : undefined)
+
+// SQLite takes a 0-byte file for a new database, but this program never leaves one: it creates
+// the file and fills it in one go. An empty store that exists is one whose contents were lost
+// (truncated by a copy, a full disk, a crashed editor); taken as new, every queued job would
+// vanish without a word. Unless its write-ahead log holds the data, it is refused like a
+// garbled one.
+const refuseEmpty = (file: string) => {
+  if (sizeOf(file) !== 0 || (sizeOf(`${file}-wal`) ?? 0) > 0) return
+  throw new StoreError({
+    file,
+    message: "the job store is empty (0 bytes), so its jobs and history are lost; restore it from a backup, or delete the file to start afresh with no jobs"
+  })
+}
+
 const open = (file: string) =>
   Effect.try({
     try: () => {
+      refuseEmpty(file)
       mkdirSync(dirname(file), { recursive: true })
       // The busy timeout first: switching a new file to WAL already needs a lock another process may hold.
       const db = new DatabaseSync(file, { timeout: 5000 })
@@ -52,7 +79,7 @@ const open = (file: string) =>
       migrate(db, file)
       return db
     },
-    catch: (error) => (error instanceof StoreError ? error : new StoreError({ file, message: `cannot open the job store: ${String(error)}` }))
+    catch: (error) => (error instanceof StoreError ? error : new StoreError({ file, message: explained(file, `cannot open the job store: ${String(error)}`) }))
   })
 
 export const openDatabase = (file: string) =>
@@ -78,7 +105,7 @@ export const makeAccess = Effect.fnUntraced(function* (db: DatabaseSync, file: s
     return created
   }
   const fail = (message: string) => new StoreError({ file, message })
-  const asStoreError = (error: unknown) => (error instanceof StoreError ? error : fail(String(error)))
+  const asStoreError = (error: unknown) => (error instanceof StoreError ? error : fail(explained(file, String(error))))
 
   const inTransaction = <A>(work: () => A) =>
     Effect.try({

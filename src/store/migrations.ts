@@ -145,5 +145,11 @@ export const migrations: ReadonlyArray<Migration> = [
   `,
   siteColumns,
   siteIdsAndMail,
-  scopedStoryKeys
+  scopedStoryKeys,
+  // Version 5: a running job belongs to a process instance (a random id whose lock file that
+  // process holds), not to a pid; tries cut short by a crash are counted apart from real ones.
+  `
+  ALTER TABLE jobs ADD COLUMN owner TEXT;
+  ALTER TABLE jobs ADD COLUMN interruptions INTEGER NOT NULL DEFAULT 0;
+  `
 ]

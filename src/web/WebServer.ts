@@ -1,6 +1,6 @@
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import { Effect, Layer, Predicate, Redacted, Schema } from "effect"
-import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { ByteSize, Effect, Layer, Predicate, Redacted, Schema } from "effect"
+import { HttpIncomingMessage, HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder, HttpApiError } from "effect/http-api"
 import { createServer } from "node:http"
 import { AppConfig } from "../config/AppConfig.ts"
@@ -10,7 +10,7 @@ import { Api } from "./Api.ts"
 import { HistoryHandlers, JobsHandlers, SitesHandlers, StoriesHandlers } from "./controlHandlers.ts"
 import { dashboardHtml } from "./dashboardPage.ts"
 import { makeLiveEvents } from "./liveEvents.ts"
-import { refusalFor } from "./requestGuard.ts"
+import { maxBodyBytes, refusalFor } from "./requestGuard.ts"
 import { makeStatusReader, StatusHandlers } from "./statusHandlers.ts"
 import { metricsText } from "./statusSnapshot.ts"
 import { WebContext, type WebMode } from "./WebContext.ts"
@@ -66,6 +66,8 @@ const Guard = Layer.unwrap(Effect.gen(function* () {
       const refusal = refusalFor(settings, { method: request.method, headers: request.headers })
       if (refusal !== undefined) return HttpServerResponse.jsonUnsafe({ _tag: refusal.tag, message: refusal.message }, { status: refusal.status })
       return yield* httpEffect.pipe(
+        // A body sent without Content-Length (chunked) stops being read at the same limit.
+        Effect.provideService(HttpIncomingMessage.MaxBodySize, ByteSize.bytes(maxBodyBytes)),
         // Bad input gets a 400 that says what is wrong, not an empty one.
         Effect.catchDefect((defect) =>
           HttpApiError.HttpApiSchemaError.is(defect) && defect.kind !== "Body"

@@ -4,8 +4,9 @@ import { isLoopbackHostHeader } from "../config/loopback.ts"
 // Which requests the server answers. Pure: the middleware in WebServer.ts hands it the method
 // and headers and turns a refusal into a JSON answer.
 //
-// - Bound to loopback without a token, only requests naming this machine in Host are served:
-//   a web page elsewhere that rebinds its own DNS name to 127.0.0.1 cannot read or act.
+// - A body over maxBodyBytes is refused from its Content-Length, before a byte of it is read.
+// - Bound to loopback, only requests naming this machine in Host are served, token or not: a web
+//   page elsewhere that rebinds its own DNS name to 127.0.0.1 cannot read or act.
 // - A change (any method but GET/HEAD) must be JSON — which a cross-site form cannot send
 //   without a CORS preflight, and no CORS is ever granted — must not come from another origin,
 //   and must carry the token when one is set.
@@ -22,9 +23,12 @@ export interface RequestFacts {
   readonly headers: Readonly<Record<string, string | undefined>>
 }
 
+// Every request this API takes is a few links or ids; a megabyte is plenty.
+export const maxBodyBytes = 1024 * 1024
+
 export interface Refusal {
-  readonly status: 401 | 403 | 409 | 415
-  readonly tag: "Unauthorized" | "Forbidden" | "Conflict" | "UnsupportedMediaType"
+  readonly status: 401 | 403 | 409 | 413 | 415
+  readonly tag: "Unauthorized" | "Forbidden" | "Conflict" | "PayloadTooLarge" | "UnsupportedMediaType"
   readonly message: string
 }
 
@@ -41,11 +45,15 @@ const originHost = (origin: string) => (URL.canParse(origin) ? new URL(origin).h
 export const refusalFor = (settings: GuardSettings, request: RequestFacts): Refusal | undefined => {
   const header = (name: string) => request.headers[name] ?? ""
   const host = header("host")
-  if (settings.loopbackOnly && settings.token === "" && !isLoopbackHostHeader(host)) {
+  const length = header("content-length")
+  if (/^\d+$/.test(length) && Number(length) > maxBodyBytes) {
+    return { status: 413, tag: "PayloadTooLarge", message: `the request body is ${length} bytes; this API takes at most ${maxBodyBytes} (a few links or ids per request)` }
+  }
+  if (settings.loopbackOnly && !isLoopbackHostHeader(host)) {
     return {
       status: 403,
       tag: "Forbidden",
-      message: `requests for "${host}" are refused: this server listens on loopback only; open it as http://127.0.0.1 or http://localhost, or set web.token`
+      message: `requests for "${host}" are refused: this server listens on loopback only; open it as http://127.0.0.1 or http://localhost`
     }
   }
   if (reading.has(request.method.toUpperCase())) return undefined

@@ -11,14 +11,14 @@ import { apiServices, freePort, postJson, readSse, serveApi, type ServedApi, web
 // Every route of the HTTP API against the real server on a loopback port and a real Store file.
 
 const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-web-"))
-const secrets = { mail: "mail-pass-83jd", apprise: "apprisetoken77x", calibre: "calibre-pass-k2" }
+const secrets = { mail: "mail-pass-83jd", apprise: "apprisetoken77x", calibre: "calibre-pass-k2", calibreUrl: "calibre-url-pass-5q" }
 const extraConfig = `
 [email]
 email = "me@example.com"
 password = "${secrets.mail}"
 server = "imap.example.com"
 [calibre]
-path = "/books"
+path = "http://bob:${secrets.calibreUrl}@books.lan:8080/#lib"
 password = "${secrets.calibre}"
 [apprise]
 urls = ["json://127.0.0.1:9/${secrets.apprise}"]
@@ -71,14 +71,14 @@ beforeAll(async () => {
   await request("royalroad:4", "royalroad", "https://www.royalroad.com/fiction/4")
   await run(Effect.gen(function* () {
     const store = yield* Store
-    const first = yield* store.claim("archiveofourown", process.pid)
+    const first = yield* store.claim("archiveofourown", "test-owner")
     if (first._tag === "None") throw new Error("nothing to claim")
     yield* store.finish(first.value.id, { _tag: "Succeeded" }, { outcome: "new story", title: "The Lantern Road", chapters: 4 }, (site) => site)
-    const second = yield* store.claim("archiveofourown", process.pid)
+    const second = yield* store.claim("archiveofourown", "test-owner")
     if (second._tag === "None") throw new Error("nothing to claim")
     yield* store.finish(second.value.id, { _tag: "RetryAt", at: Date.now() + 3_600_000, error: "HTTP 503" }, { outcome: "site unavailable" }, (site) => site)
-    yield* store.claim("fanfiction", process.pid)
-    const blocked = yield* store.claim("royalroad", process.pid)
+    yield* store.claim("fanfiction", "test-owner")
+    const blocked = yield* store.claim("royalroad", "test-owner")
     if (blocked._tag === "None") throw new Error("nothing to claim")
     const paused = { ...healthySite("royalroad"), failures: 2, opens: 1, openUntil: Date.now() + 600_000, lastError: "HTTP 429" }
     yield* store.finish(blocked.value.id, { _tag: "Failed", error: "HTTP 429" }, { outcome: "rate limited" }, () => paused)
@@ -156,6 +156,7 @@ describe("HTTP API: reading", () => {
     const config = await getJson("/api/config")
     expect(config.body.config.email).toMatchObject({ email: "me@example.com", password: "<redacted>" })
     expect(config.body.config.apprise.urls).toEqual(["<redacted>"])
+    expect(config.body.config.calibre.path).toBe("http://<redacted>@books.lan:8080/#lib")
     const events = await readSse(url("/api/events?since=0"), 3)
     const pages = ["/", "/api/status", "/api/config", "/api/stories", "/api/jobs", "/api/history", "/api/widget", "/metrics", "/openapi.json"]
     const bodies = [...await Promise.all(pages.map(async (page) => (await fetch(url(page))).text())), ...events.messages.map((message) => message.data)]
@@ -275,6 +276,11 @@ describe("a server with a token, and one serving `once`", () => {
       expect((await postJson(`${base}/api/stories`, body, { authorization: "Bearer wrong" })).status).toBe(401)
       expect((await postJson(`${base}/api/stories`, body, { authorization: `Bearer ${token}` })).status).toBe(200)
       expect((await fetch(`${base}/api/status`)).status).toBe(200)
+      // A token does not switch the Host check off: a rebound name reads nothing.
+      for (const page of ["/api/config", "/api/stories", "/api/history", "/metrics", "/"]) expect((await getWithHost(`${base}${page}`, "evil.example")).status, page).toBe(403)
+      const huge = await postJson(`${base}/api/stories`, { urls: ["x".repeat(2 * 1024 * 1024)] }, { authorization: `Bearer ${token}` })
+      expect(huge.status).toBe(413)
+      expect((await huge.json()).message).toContain("at most 1048576")
       for (const page of ["/api/config", "/", "/openapi.json"]) expect(await (await fetch(`${base}${page}`)).text()).not.toContain(token)
       const clash = await startServer(join(scratch, "clash.db"), webConfig(port)).then(() => "started", (error: unknown) => String(error))
       expect(clash).toMatch(/cannot listen on 127\.0\.0\.1:\d+ .*set \[web\] port/)

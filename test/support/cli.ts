@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawn } from "node:child_process"
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -45,6 +45,31 @@ export const startCli = (args: ReadonlyArray<string>, options: { env?: Record<st
     env: { ...withoutFfdl(process.env), XDG_DATA_HOME: dataHome, ...options.env },
     stdio: "ignore"
   })
+
+// The daemon in a process group of its own, as a service manager starts it; with pidNamespace,
+// as pid 1 of a new pid namespace, as a container starts it (the same pid on every restart).
+export const startDaemon = (args: ReadonlyArray<string>, options: { env?: Record<string, string>; pidNamespace?: boolean } = {}) => {
+  const program = join(repoRoot, "bin", "automated-fanfic")
+  const [command, ...argv] = options.pidNamespace === true
+    ? ["unshare", "--pid", "--fork", "--kill-child=SIGKILL", "--mount-proc", program, ...args]
+    : [program, ...args]
+  return spawn(command ?? program, argv, { cwd: repoRoot, env: { ...withoutFfdl(process.env), ...options.env }, stdio: "ignore", detached: true })
+}
+
+// SIGKILL for the daemon's whole process group (`kill -KILL -- -PGID`), waiting until it is gone.
+export const killGroup = async (child: ChildProcess) => {
+  const exited = child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => child.once("exit", () => resolve()))
+  if (child.pid !== undefined) {
+    try {
+      process.kill(-child.pid, "SIGKILL")
+    } catch {
+      // Already gone.
+    }
+  }
+  await exited
+}
 
 // SIGKILL for a process and everything it started, as a power cut or `docker kill` would do.
 // The tree is collected first: once the parent dies its children belong to init.

@@ -40,3 +40,8 @@ z.writestr("c1.xhtml", "<html xmlns='http://www.w3.org/1999/xhtml'><body><p>hi</
 z.close()
 `, path])
 }
+
+// FanFicFare and calibredb processes with this exact argument: not our own CLI given the URL, and
+// not test1.com?sid=50 for test1.com?sid=5 (other test runs on the machine use neighbouring ids).
+export const programsWithArgument = (argument: string): ReadonlyArray<string> =>
+  processesMentioning(argument).filter((line) => /fanficfare|calibredb/.test(line) && line.split(/\s+/).includes(argument))

@@ -231,3 +231,13 @@ describe("--wait-retries durations", () => {
     expect(["90s", "30m", "2h", "1d", "15", "1.5h", "soon", ""].map(parseWaitDuration)).toEqual([90_000, 1_800_000, 7_200_000, 86_400_000, 900_000, 5_400_000, undefined, undefined])
   })
 })
+
+describe("check-config and credentials inside a URL", () => {
+  it("prints a content-server path with its user and password masked, and the host kept", async () => {
+    const config = writeConfig("url-credentials.toml", `[calibre]\npath = "http://bob:SECRET@books.lan:8080/#lib"\n`)
+    const run = await runCli(["check-config", "-c", config])
+    expect(run.stdout).not.toContain("SECRET")
+    expect(run.stdout).not.toContain("bob")
+    expect(run.stdout).toContain(`path = "http://<redacted>@books.lan:8080/#lib"`)
+  })
+})

@@ -253,7 +253,7 @@ describe("Coordinator scheduling", () => {
         return { error, jobs: yield* (yield* Store).jobs() }
       }).pipe(Effect.provide(services(storeFile(), scripted([], () => Effect.fail(unavailable)), policy())))
       expect(result.error).toBe(unavailable)
-      expect(result.jobs).toEqual([expect.objectContaining({ state: "queued", attempts: 1 })])
+      expect(result.jobs).toEqual([expect.objectContaining({ state: "queued", attempts: 0, interruptions: 1 })])
     }))
 
   it.effect("stopping the daemon puts its running job back in the queue", () =>

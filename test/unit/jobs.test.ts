@@ -6,7 +6,7 @@ import { defaultRetryPolicy, nextAttempt } from "../../src/jobs/retryPolicy.ts"
 import { fixedRandom } from "../support/random.ts"
 
 const queued: Job = {
-  id: 1, storyKey: "test1.com?sid=1", url: "http://test1.com?sid=1", site: "test1.com", state: "queued", attempts: 0,
+  id: 1, storyKey: "test1.com?sid=1", url: "http://test1.com?sid=1", site: "test1.com", state: "queued", attempts: 0, interruptions: 0,
   force: false, origins: ["manual"], nextAttemptAt: null, lastError: null
 }
 
@@ -44,6 +44,12 @@ describe("job transitions", () => {
   it("a crash's running job goes back to queued; a waiting job keeps its time", () => {
     expect(Result.getOrThrow(run(queued, { _tag: "Started" }, { _tag: "Recovered" })).state).toBe("queued")
     expect(Result.isFailure(run({ ...queued, state: "waiting", nextAttemptAt: 99 }, { _tag: "Recovered" }))).toBe(true)
+  })
+
+  it("a try cut short by a crash is not counted toward the retry limit, only in the history", () => {
+    const interrupted = Array.from({ length: 5 }, () => [{ _tag: "Started" }, { _tag: "Recovered" }] as const).flat()
+    const job = Result.getOrThrow(run(queued, { _tag: "Started" }, { _tag: "RetryAt", at: 5, error: "HTTP 503" }, ...interrupted, { _tag: "Started" }))
+    expect(job).toMatchObject({ state: "running", attempts: 2, interruptions: 5 })
   })
 
   it("a person may run a waiting job now, or cancel one that has not started", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Clock, Effect, Option } from "effect"
-import { mkdirSync, mkdtempSync } from "node:fs"
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
@@ -26,6 +26,16 @@ describe("Store", () => {
       yield* withStore(file, (store) => store.jobs())
       const version = new DatabaseSync(file).prepare("PRAGMA user_version").get()
       expect(version?.["user_version"]).toBe(migrations.length)
+    }))
+
+  it.effect("an existing empty (0-byte) store is refused, not taken for a new one", () =>
+    Effect.gen(function* () {
+      const file = freshFile()
+      mkdirSync(dirname(file), { recursive: true })
+      writeFileSync(file, "")
+      const error = yield* Effect.flip(withStore(file, (store) => store.jobs()))
+      expect(error.message).toContain("the job store is empty (0 bytes)")
+      expect(error.message).toContain("restore it from a backup")
     }))
 
   it.effect("a second request for the same story merges into the open job", () =>
@@ -62,7 +72,7 @@ describe("Store", () => {
       const [recovered, jobs] = yield* withStore(file, (store) => Effect.all([store.recoverRunning(() => false), store.jobs()]))
       expect(recovered).toBe(1)
       expect(jobs).toEqual([
-        expect.objectContaining({ id: job.id, state: "queued", attempts: 1 }),
+        expect.objectContaining({ id: job.id, state: "queued", attempts: 0, interruptions: 1 }),
         expect.objectContaining({ id: other.id, state: "waiting", nextAttemptAt: 123_456, lastError: "HTTP 503" })
       ])
     }))
@@ -89,10 +99,10 @@ describe("Store", () => {
     withStore(freshFile(), (store) =>
       Effect.gen(function* () {
         yield* store.request(request("manual"))
-        const claimed = yield* store.claim("test1.com", 4242)
+        const claimed = yield* store.claim("test1.com", "owner-a")
         expect(Option.getOrThrow(claimed).state).toBe("running")
-        expect(Option.isNone(yield* store.claim("test1.com", 4243))).toBe(true)
-        expect(yield* store.recoverRunning((pid) => pid === 4242)).toBe(0)
+        expect(Option.isNone(yield* store.claim("test1.com", "owner-b"))).toBe(true)
+        expect(yield* store.recoverRunning((owner) => owner === "owner-a")).toBe(0)
         expect(yield* store.recoverRunning(() => false)).toBe(1)
       })))
 
@@ -103,7 +113,7 @@ describe("Store", () => {
         yield* store.request(request("manual", false, 1, "a.com"))
         yield* store.request(request("manual", false, 2, "a.com"))
         yield* store.request(request("manual", false, 1, "b.com"))
-        const b = Option.getOrThrow(yield* store.claim("b.com", process.pid))
+        const b = Option.getOrThrow(yield* store.claim("b.com", "test-owner"))
         const { siteAfter } = yield* store.finish(b.id, { _tag: "RetryAt", at: now + 60_000, error: "HTTP 429" }, { outcome: "failed" },
           (site) => ({ ...site, failures: 2, opens: 1, openUntil: now + 300_000, lastError: "HTTP 429" }))
         expect(siteAfter).toMatchObject({ site: "b.com", openUntil: now + 300_000 })
@@ -117,7 +127,7 @@ describe("Store", () => {
     withStore(freshFile(), (store) =>
       Effect.gen(function* () {
         yield* store.request(request("manual"))
-        const job = Option.getOrThrow(yield* store.claim("test1.com", process.pid))
+        const job = Option.getOrThrow(yield* store.claim("test1.com", "test-owner"))
         yield* store.finish(job.id, { _tag: "Succeeded" }, { outcome: "added", title: "Story", chapters: 5, bookId: 3 }, (site) => site)
         expect(yield* store.stories).toEqual([expect.objectContaining({ key: job.storyKey, site: "test1.com", title: "Story", chapters: 5, book_id: 3, last_outcome: "added" })])
       })))

@@ -3,12 +3,24 @@ import { isLoopbackHost, isLoopbackHostHeader } from "../../src/config/loopback.
 import { interpretConfig } from "../../src/config/interpret.ts"
 import { healthySite } from "../../src/jobs/siteBreaker.ts"
 import { refusalFor } from "../../src/web/requestGuard.ts"
+import { maskUrlCredentials } from "../../src/config/maskUrls.ts"
+import { maskedConfig } from "../../src/cli/renderConfig.ts"
 import { metricsText, statusSnapshot, widgetOf } from "../../src/web/statusSnapshot.ts"
 
 // The pure parts of the HTTP API: who may do what, and what status says.
 
 const open = { token: "", loopbackOnly: true, readOnly: false }
 const json = { host: "127.0.0.1:8080", "content-type": "application/json" }
+
+describe("URL credentials in settings", () => {
+  it("are masked, the rest of the URL kept", () => {
+    expect(maskUrlCredentials("http://bob:SECRET@host:8080/#lib")).toBe("http://<redacted>@host:8080/#lib")
+    expect(maskUrlCredentials("https://token@example.com/path")).toBe("https://<redacted>@example.com/path")
+    expect(maskUrlCredentials("http://host:8080/#lib")).toBe("http://host:8080/#lib")
+    expect(maskUrlCredentials("/books/with@sign")).toBe("/books/with@sign")
+    expect(maskedConfig({ calibre: { path: "http://a:b@h/" }, list: ["json://u:p@h/x"] })).toEqual({ calibre: { path: "http://<redacted>@h/" }, list: ["json://<redacted>@h/x"] })
+  })
+})
 
 describe("request guard", () => {
   it.each([
@@ -25,7 +37,11 @@ describe("request guard", () => {
     ["a change without the token", { ...open, token: "t0ken" }, "POST", json, 401],
     ["a change with a wrong token", { ...open, token: "t0ken" }, "POST", { ...json, authorization: "Bearer t0ke" }, 401],
     ["a change with the token", { ...open, token: "t0ken" }, "POST", { ...json, authorization: "Bearer t0ken" }, undefined],
-    ["a read by any name when a token is set", { token: "t0ken", loopbackOnly: false, readOnly: false }, "GET", { host: "nas.lan:8080" }, undefined]
+    ["a read by any name when a token is set", { token: "t0ken", loopbackOnly: false, readOnly: false }, "GET", { host: "nas.lan:8080" }, undefined],
+    ["a read for a rebound DNS name on loopback, token or not", { ...open, token: "t0ken" }, "GET", { host: "evil.example" }, 403],
+    ["a body over a megabyte, before it is read", open, "POST", { ...json, "content-length": String(1024 * 1024 + 1) }, 413],
+    ["a body over a megabyte with the token", { ...open, token: "t0ken" }, "POST", { ...json, authorization: "Bearer t0ken", "content-length": "150000000" }, 413],
+    ["a body of a megabyte", open, "POST", { ...json, "content-length": String(1024 * 1024) }, undefined]
   ])("%s", (_name, settings, method, headers, status) => {
     expect(refusalFor(settings, { method, headers })?.status).toBe(status)
   })
@@ -65,7 +81,7 @@ describe("[web] configuration", () => {
 describe("status snapshot", () => {
   const now = 1_000_000
   const job = (id: number, state: "queued" | "running" | "waiting", since: number) => ({
-    id, storyKey: `test1:${id}`, url: `http://test1.com?sid=${id}`, site: "test1", state, attempts: 1, force: false,
+    id, storyKey: `test1:${id}`, url: `http://test1.com?sid=${id}`, site: "test1", state, attempts: 1, interruptions: 0, force: false,
     origins: ["manual"], nextAttemptAt: state === "waiting" ? now + 60_000 : null, lastError: state === "waiting" ? "HTTP 503" : null,
     title: id === 1 ? "One" : null, since
   })
