@@ -1,3 +1,4 @@
+import { constants } from "node:os"
 import { Duration, Effect, type PlatformError, Schema, Stream } from "effect"
 import { ChildProcess, ChildProcessSpawner } from "effect/process"
 import { childEnvironment, launch, launcherCouldNotStart, trackChild, untrackChild } from "./children.ts"
@@ -45,6 +46,14 @@ export class CommandTimedOut extends Schema.TaggedError<CommandTimedOut>()("Comm
 const collect = (stream: Stream.Stream<Uint8Array, PlatformError.PlatformError>) =>
   stream.pipe(Stream.decodeText(), Stream.mkString)
 
+// A child that started and was then killed by a signal (the OOM killer, a person's kill) failed
+// this one run; it is not a missing program. Its exit code is the shell's 128 + signal number.
+const signalExit = (error: PlatformError.PlatformError) => {
+  const name = /signal: '(SIG[A-Z0-9]+)'/.exec(String(error.cause))?.[1]
+  const number = Object.entries(constants.signals).find(([signal]) => signal === name)?.[1]
+  return number === undefined ? Effect.fail(error) : Effect.succeed(128 + number)
+}
+
 export const runCommand = Effect.fn("runCommand")(function* (request: CommandRequest) {
   const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
   const run = Effect.gen(function* () {
@@ -64,7 +73,7 @@ export const runCommand = Effect.fn("runCommand")(function* (request: CommandReq
     trackChild(pid)
     yield* Effect.addFinalizer(() => Effect.sync(() => untrackChild(pid)))
     const [stdout, stderr, exitCode] = yield* Effect.all(
-      [collect(handle.stdout), collect(handle.stderr), handle.exitCode],
+      [collect(handle.stdout), collect(handle.stderr), handle.exitCode.pipe(Effect.catchTag("PlatformError", signalExit))],
       { concurrency: "unbounded" }
     )
     const result: CommandResult = { exitCode: Number(exitCode), stdout, stderr }
