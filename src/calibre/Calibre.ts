@@ -6,6 +6,10 @@ import type { MetadataPreservationMode } from "../config/ConfigSchema.ts"
 import { type CommandResult, makeCommandRunner } from "../process/runCommand.ts"
 import {
   decodeBookList,
+  decodeLinkedBooks,
+  type LinkedBook,
+  linkedBookFields,
+  linkedBooksQuery,
   emptyRecordQuery,
   exactUrlQuery,
   isLockedByAnotherProgram,
@@ -34,6 +38,8 @@ export const versionColumn = "fanficfare_version"
 export class Calibre extends Context.Service<Calibre, {
   readonly library: string
   findByUrl(url: string): Effect.Effect<Option.Option<LibraryBook>, CalibreError>
+  // Every book with a url identifier, in one call.
+  readonly linkedBooks: Effect.Effect<ReadonlyArray<LinkedBook>, CalibreError>
   exportEpub(bookId: number, directory: string): Effect.Effect<string, CalibreError>
   // A new story: add it and check it is there under its URL. Returns the book id.
   addStory(url: string, epub: string, producedBy: string): Effect.Effect<number, CalibreError>
@@ -109,6 +115,13 @@ export class Calibre extends Context.Service<Calibre, {
       const findByUrl = Effect.fn("Calibre.findByUrl")(function* (url: string) {
         return Option.fromNullishOr((yield* listBooks(exactUrlQuery(url)))[0])
       })
+
+      const linkedBooks = Effect.gen(function* () {
+        const result = yield* checked("list", ["--for-machine", "--fields", linkedBookFields, "-s", linkedBooksQuery])
+        const books = decodeLinkedBooks(result.stdout)
+        if (Result.isFailure(books)) return yield* failed("list", result, `unexpected output: ${books.failure.message}`)
+        return books.success
+      }).pipe(Effect.withSpan("Calibre.linkedBooks"))
 
       const readBook = Effect.fn("Calibre.readBook")(function* (bookId: number) {
         return Option.fromNullishOr((yield* listBooks(`id:${bookId}`))[0])
@@ -186,6 +199,7 @@ export class Calibre extends Context.Service<Calibre, {
       return Calibre.of({
         library,
         findByUrl,
+        linkedBooks,
         exportEpub,
         addStory: (url, epub, producedBy) => writeNewBook(operations, url, epub, producedBy),
         updateStory: (url, existing, epub, producedBy) => writeUpdatedBook(operations, mode, url, existing, epub, producedBy)

@@ -32,6 +32,23 @@ export type LibraryBook = typeof LibraryBook.Type
 
 export const listFields = "title,authors,identifiers,formats,last_modified,size"
 
+// Every book with a url identifier, with the tags FanFicFare writes (status, "Last Update: …")
+// and the paths of its files, for reading the library into the store.
+export const linkedBooksQuery = "identifiers:url:true"
+export const linkedBookFields = "title,authors,identifiers,tags,formats"
+
+export const LinkedBook = Schema.Struct({
+  id: Schema.Int,
+  title: Schema.String,
+  authors: Schema.String,
+  identifiers: Schema.Record(Schema.String, Schema.String),
+  tags: Schema.optionalKey(Schema.Array(Schema.String)),
+  formats: Schema.optionalKey(Schema.Array(Schema.String))
+})
+export type LinkedBook = typeof LinkedBook.Type
+
+export const decodeLinkedBooks = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Array(LinkedBook)))
+
 export const decodeBookList = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Array(LibraryBook)))
 
 // `add` exits 0 even when it added nothing (missing file, duplicate), so only this line counts.

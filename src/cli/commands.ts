@@ -10,6 +10,7 @@ import { once } from "./onceCommand.ts"
 import { missingForMail, renderEffectiveConfig } from "./renderConfig.ts"
 import { globalOptions, root } from "./root.ts"
 import { configLayer, fanFicFareLayer } from "./runtime.ts"
+import { importLibrary } from "./watchCommands.ts"
 
 const checkConfig = Command.make("check-config", {}, () =>
   Effect.gen(function* () {
@@ -40,6 +41,7 @@ export const cli = root.pipe(
     add,
     health,
     status,
+    importLibrary,
     checkConfig
   ])
 )
