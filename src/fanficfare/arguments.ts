@@ -27,3 +27,8 @@ export const buildArgs = (target: FetchTarget, iniFiles: ReadonlyArray<string>):
   // reading that as "file newer than story" and skipping, while it still updates incrementally.
   return [...common, ...updateFlags[target.method], "--update-cover", "-o", "always_overwrite=true", "--", target.epub]
 }
+
+// Metadata only: FanFicFare reads the story's index page (one or two fetches), prints
+// --json-meta and writes no file, so a check costs a fraction of an update.
+export const checkArgs = (url: StoryUrl, iniFiles: ReadonlyArray<string>): ReadonlyArray<string> =>
+  ["--non-interactive", "--json-meta", "--meta-only", "--no-output", ...iniFiles.flatMap((file) => ["-c", file]), "--", url]
