@@ -10,7 +10,7 @@ import { once } from "./onceCommand.ts"
 import { missingForMail, renderEffectiveConfig } from "./renderConfig.ts"
 import { globalOptions, root } from "./root.ts"
 import { configLayer, fanFicFareLayer } from "./runtime.ts"
-import { importLibrary } from "./watchCommands.ts"
+import { importLibrary, watchOnce } from "./watchCommands.ts"
 
 const checkConfig = Command.make("check-config", {}, () =>
   Effect.gen(function* () {
@@ -42,6 +42,7 @@ export const cli = root.pipe(
     health,
     status,
     importLibrary,
+    watchOnce,
     checkConfig
   ])
 )

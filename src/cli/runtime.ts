@@ -12,6 +12,7 @@ import { ImapSource } from "../mail/ImapSource.ts"
 import { Notifier } from "../notify/Notifier.ts"
 import { dataDirectory, storeFile } from "../config/dataDir.ts"
 import { LibraryImport } from "../watch/LibraryImport.ts"
+import { Watch } from "../watch/Watch.ts"
 
 // Turns the parsed command line into Layers. This is the only place that picks implementations.
 
@@ -80,3 +81,7 @@ export const libraryImportLayer = (options: GlobalOptions) =>
     Layer.provideMerge(configLayer(options)),
     Layer.provideMerge(NodeServices.layer)
   )
+
+// The watch sources (import, sweep, lists, feeds) beside the Coordinator, sharing its services.
+export const watchLayer = <ROut, E, R>(services: Layer.Layer<ROut, E, R>) =>
+  Watch.layer.pipe(Layer.provideMerge(LibraryImport.layer), Layer.provideMerge(services))

@@ -39,6 +39,8 @@ const WatchedStoryRow = Schema.Struct({
   watch: WatchState,
   update_method: Schema.NullOr(Schema.String),
   checked_at: Schema.NullOr(Schema.Number),
+  // When the row last changed (for an imported story, when it was imported).
+  updated_at: Schema.Number,
   // When a job for it last ended, and whether one is open now.
   last_run_at: Schema.NullOr(Schema.Number),
   open_job: Schema.Int
@@ -63,12 +65,12 @@ export interface SourceRun {
   readonly error: string | null
   readonly nextRunAt: number | null
   // A feed's validators for the next conditional request.
-  readonly etag?: string | null
-  readonly lastModified?: string | null
+  readonly etag?: string | undefined
+  readonly lastModified?: string | undefined
 }
 
 const watchedSelect = `
-  SELECT s.key, s.url, s.site, s.title, s.chapters, s.status, s.date_updated, s.watch, s.update_method, s.checked_at,
+  SELECT s.key, s.url, s.site, s.title, s.chapters, s.status, s.date_updated, s.watch, s.update_method, s.checked_at, s.updated_at,
     (SELECT MAX(j.updated_at) FROM jobs j WHERE j.story_key = s.key AND j.state IN ('done', 'failed', 'skipped')) AS last_run_at,
     (SELECT COUNT(*) FROM jobs j WHERE j.story_key = s.key AND j.state IN ('queued', 'running', 'waiting')) AS open_job
   FROM stories s`

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Result } from "effect"
 import { interpretConfig } from "../../src/config/interpret.ts"
+import type { Job } from "../../src/jobs/Job.ts"
+import type { WatchedStory } from "../../src/store/watchRecords.ts"
+import { compareCheck, isWatchOrigin } from "../../src/watch/cheapCheck.ts"
+import { pausedReason, refreshOptionsFor } from "../../src/watch/jobWatch.ts"
 import { lastUpdateFromTags, statusFromTags } from "../../src/watch/libraryBooks.ts"
+import { dueForSweep, sweepSettings } from "../../src/watch/sweepDue.ts"
 
 // The watch sources' pure parts: configuration, what a Calibre book says of its story.
 
@@ -37,5 +42,82 @@ describe("what a FanFicFare book's tags say", () => {
   ])("%j → status %s, updated %s", (tags, status, updated) => {
     expect(statusFromTags(tags)).toBe(status)
     expect(lastUpdateFromTags(tags)).toBe(updated)
+  })
+})
+
+describe("the cheap check's verdict", () => {
+  it.each([
+    [{ chapters: 2, dateUpdated: "2024-01-01" }, { chapters: 4, dateUpdated: "2024-02-01" }, "more"],
+    [{ chapters: 2, dateUpdated: null }, { chapters: 3 }, "more"],
+    [{ chapters: 4, dateUpdated: "2024-01-01" }, { chapters: 4, dateUpdated: "2024-01-01" }, "same"],
+    [{ chapters: 4, dateUpdated: null }, { chapters: 4, dateUpdated: "2024-01-01" }, "same"],
+    [{ chapters: 4, dateUpdated: "2024-01-01" }, { chapters: 4, dateUpdated: "2024-03-01 10:00" }, "revised"],
+    [{ chapters: 5, dateUpdated: "2024-01-01" }, { chapters: 3, dateUpdated: "2024-03-01" }, "fewer"]
+  ] as const)("store %j, site %j → %s", (known, seen, verdict) => {
+    expect(compareCheck(known, seen)).toBe(verdict)
+  })
+})
+
+const hour = 3_600_000
+const story = (key: string, overrides: Partial<WatchedStory> = {}): WatchedStory => ({
+  key, url: `http://test1.com?sid=${key}`, site: "test1", title: null, chapters: 3, status: "In-Progress", date_updated: null,
+  watch: "follow", update_method: null, checked_at: null, updated_at: 0, last_run_at: null, open_job: 0, ...overrides
+})
+
+describe("what is due for a sweep", () => {
+  const now = 1000 * hour
+  const settings = sweepSettings({ library_sweep_hours: 24, completed_sweep_days: 30 })
+  it.each([
+    ["never asked, In-Progress", story("a"), true],
+    ["checked 23 h ago", story("a", { checked_at: now - 23 * hour }), false],
+    ["checked 25 h ago", story("a", { checked_at: now - 25 * hour }), true],
+    ["updated by a job 2 h ago", story("a", { checked_at: now - 30 * hour, last_run_at: now - 2 * hour }), false],
+    ["has an open job", story("a", { open_job: 1 }), false],
+    ["paused", story("a", { watch: "paused" }), false],
+    ["gone", story("a", { watch: "gone" }), false],
+    ["on a paused site", story("a", { site: "ao3" }), false],
+    ["Completed, imported an hour ago", story("a", { status: "Completed", updated_at: now - hour }), false],
+    ["Completed, checked 31 days ago", story("a", { status: "Completed", checked_at: now - 31 * 24 * hour, updated_at: now - 40 * 24 * hour }), true],
+    ["unknown status counts as In-Progress", story("a", { status: null }), true]
+  ] as const)("%s → %s", (_name, candidate, due) => {
+    expect(dueForSweep([candidate], new Set(["ao3"]), now, settings).length === 1).toBe(due)
+  })
+
+  it("puts the longest unasked first, and checks nothing when off", () => {
+    const stories = [story("b", { checked_at: now - 30 * hour }), story("c", { checked_at: now - 50 * hour }), story("a")]
+    expect(dueForSweep(stories, new Set(), now, settings).map((s) => s.key)).toEqual(["a", "c", "b"])
+    expect(dueForSweep(stories, new Set(), now, sweepSettings({ library_sweep_hours: 0, completed_sweep_days: 30 }))).toEqual([])
+  })
+})
+
+const job = (origins: ReadonlyArray<string>): Job => ({
+  id: 1, storyKey: "test1:1", url: "http://test1.com?sid=1", site: "test1", state: "running", attempts: 1, force: false, origins, nextAttemptAt: null, lastError: null
+})
+
+describe("a story's watch settings for one job", () => {
+  it.each([
+    [["sweep"], story("a"), true],
+    [["list:https://x/y", "feed:https://x/f"], story("a"), true],
+    [["sweep", "email:INBOX:1:2"], story("a"), false],
+    [["manual"], story("a"), false],
+    [["sweep"], story("a", { chapters: null }), false]
+  ] as const)("origins %j → checked first: %s", (origins, watched, checked) => {
+    expect(refreshOptionsFor(job(origins), watched, false).checkFirst !== undefined).toBe(checked)
+    expect(isWatchOrigin(origins[0])).toBe(origins[0] !== "manual" && !origins[0].startsWith("email"))
+  })
+
+  it("takes the story's own update_method", () => {
+    expect(refreshOptionsFor(job(["manual"]), story("a", { update_method: "update_always" }), false).updateMethod).toBe("update_always")
+    expect(refreshOptionsFor(job(["manual"]), story("a"), false).updateMethod).toBeUndefined()
+  })
+
+  it.each([
+    [["email:INBOX:1:2"], "paused", true],
+    [["sweep"], "ignored", true],
+    [["manual"], "paused", false],
+    [["sweep"], "follow", false],
+    [["feed:https://x/f"], "gone", true]
+  ] as const)("origins %j on a %s story → skipped: %s", (origins, watch, skipped) => {
+    expect(pausedReason(job(origins), story("a", { watch })) !== undefined).toBe(skipped)
   })
 })
