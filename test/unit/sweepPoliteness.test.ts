@@ -12,6 +12,7 @@ import { interpretConfig } from "../../src/config/interpret.ts"
 import { Notifier } from "../../src/notify/Notifier.ts"
 import { Pipeline } from "../../src/pipeline/Pipeline.ts"
 import type { StoryReport } from "../../src/pipeline/StoryReport.ts"
+import { Sites } from "../../src/sites/Sites.ts"
 import { Store } from "../../src/store/Store.ts"
 import { LibraryImport } from "../../src/watch/LibraryImport.ts"
 import { Watch } from "../../src/watch/Watch.ts"
@@ -40,13 +41,14 @@ const slowCheck = Layer.succeed(Pipeline)({
 
 const noImport = Layer.succeed(LibraryImport)({ run: Effect.succeed({ linked: 0, stories: 0, added: 0 }) })
 const quiet = Layer.succeed(Notifier)({ notify: () => Effect.void })
+const noLinks = Layer.succeed(Sites)({ identify: () => Effect.succeed([]) })
 
 describe("the sweep's politeness", () => {
   it.live("never runs two checks of a site at once, and leaves a paused site alone", () => {
     const file = join(mkdtempSync(join(tmpdir(), "automated-fanfic-sweep-polite-")), "store.db")
     const services = Watch.layer.pipe(
       Layer.provideMerge(Coordinator.layerWith(schedulingPolicy(loaded.success.values))),
-      Layer.provideMerge(Layer.mergeAll(noImport, slowCheck, quiet)),
+      Layer.provideMerge(Layer.mergeAll(noImport, slowCheck, quiet, noLinks)),
       Layer.provideMerge(Store.layer(file)),
       Layer.provideMerge(AppConfig.layerFromText(toml)),
       Layer.provideMerge(NodeServices.layer)

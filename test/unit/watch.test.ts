@@ -7,6 +7,8 @@ import { compareCheck, isWatchOrigin } from "../../src/watch/cheapCheck.ts"
 import { pausedReason, refreshOptionsFor } from "../../src/watch/jobWatch.ts"
 import { lastUpdateFromTags, statusFromTags } from "../../src/watch/libraryBooks.ts"
 import { dueForSweep, sweepSettings } from "../../src/watch/sweepDue.ts"
+import { entriesSince, readFeed } from "../../src/watch/feedItems.ts"
+import { Option } from "effect"
 
 // The watch sources' pure parts: configuration, what a Calibre book says of its story.
 
@@ -119,5 +121,26 @@ describe("a story's watch settings for one job", () => {
     [["feed:https://x/f"], "gone", true]
   ] as const)("origins %j on a %s story → skipped: %s", (origins, watch, skipped) => {
     expect(pausedReason(job(origins), story("a", { watch })) !== undefined).toBe(skipped)
+  })
+})
+
+describe("reading a feed", () => {
+  it.each([
+    ["RSS", `<?xml version="1.0"?><rss version="2.0"><channel><item><link>http://test1.com?sid=1&amp;chapter=2</link><pubDate>Tue, 01 Dec 2026 10:00:00 GMT</pubDate></item><item><title>no link</title></item></channel></rss>`,
+      [{ link: "http://test1.com?sid=1&chapter=2", published: Date.UTC(2026, 11, 1, 10) }]],
+    ["Atom", `<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="https://www.royalroad.com/fiction/1/x/chapter/2/y"/><updated>not a date</updated></entry></feed>`,
+      [{ link: "https://www.royalroad.com/fiction/1/x/chapter/2/y", published: undefined }]]
+  ])("%s gives each entry's link and date", (_kind, xml, entries) => {
+    expect(readFeed(xml)).toEqual(Option.some(entries))
+  })
+
+  it.each([["an HTML page", "<html><body>hi</body></html>"], ["garbage", "<<<"], ["nothing", ""]])("%s is no feed", (_name, text) => {
+    expect(readFeed(text)).toEqual(Option.none())
+  })
+
+  it("keeps the entries newer than the last read, and the undated ones", () => {
+    const entries = [{ link: "a", published: 10 }, { link: "b", published: 30 }, { link: "c", published: undefined }]
+    expect(entriesSince(entries, 20).map((entry) => entry.link)).toEqual(["b", "c"])
+    expect(entriesSince(entries, null)).toHaveLength(3)
   })
 })
