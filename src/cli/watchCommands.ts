@@ -33,7 +33,7 @@ export const watchOnce = Command.make(
     yield* Effect.gen(function* () {
       const outcomes = yield* (yield* Watch).pass({ all: now })
       for (const outcome of outcomes) yield* Console.log(`${outcome.source}: ${outcome.error ?? `${outcome.found} found, ${outcome.jobIds.length} job(s) queued`}`)
-      const scope = outcomes.flatMap((outcome) => outcome.jobIds)
+      const scope = [...new Set(outcomes.flatMap((outcome) => outcome.jobIds))]
       const reports = scope.length === 0 ? [] : yield* (yield* Coordinator).drainUntil(yield* Clock.currentTimeMillis, scope)
       for (const report of reports) yield* Console.log(reportLine(report))
       yield* Console.log(summaryLine(reports))

@@ -13,6 +13,7 @@ import { Notifier } from "../../src/notify/Notifier.ts"
 import { Pipeline } from "../../src/pipeline/Pipeline.ts"
 import type { StoryReport } from "../../src/pipeline/StoryReport.ts"
 import { Sites } from "../../src/sites/Sites.ts"
+import { FanFicFare } from "../../src/fanficfare/FanFicFare.ts"
 import { Store } from "../../src/store/Store.ts"
 import { LibraryImport } from "../../src/watch/LibraryImport.ts"
 import { Watch } from "../../src/watch/Watch.ts"
@@ -50,6 +51,8 @@ describe("the sweep's politeness", () => {
       Layer.provideMerge(Coordinator.layerWith(schedulingPolicy(loaded.success.values))),
       Layer.provideMerge(Layer.mergeAll(noImport, slowCheck, quiet, noLinks)),
       Layer.provideMerge(Store.layer(file)),
+      // Lists would need it; this test has none.
+      Layer.provideMerge(FanFicFare.layer),
       Layer.provideMerge(AppConfig.layerFromText(toml)),
       Layer.provideMerge(NodeServices.layer)
     )
