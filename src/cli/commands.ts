@@ -11,6 +11,7 @@ import { missingForMail, renderEffectiveConfig } from "./renderConfig.ts"
 import { globalOptions, root } from "./root.ts"
 import { configLayer, fanFicFareLayer } from "./runtime.ts"
 import { importLibrary, watchOnce } from "./watchCommands.ts"
+import { storyCommand } from "./storyCommands.ts"
 
 const checkConfig = Command.make("check-config", {}, () =>
   Effect.gen(function* () {
@@ -43,6 +44,7 @@ export const cli = root.pipe(
     status,
     importLibrary,
     watchOnce,
+    storyCommand,
     checkConfig
   ])
 )
