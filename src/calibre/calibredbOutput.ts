@@ -19,12 +19,17 @@ export const refusedDuplicates = (output: string): ReadonlyArray<string> => {
   return output.slice(at).split("\n").slice(1).filter((line) => /^\s+\S/.test(line)).map((line) => line.trim())
 }
 
-export const LibraryBook = Schema.Struct({
+// What every listing of a book holds: its id, title, authors, identifiers and file paths.
+const bookFields = {
   id: Schema.Int,
   title: Schema.String,
   authors: Schema.String,
   identifiers: Schema.Record(Schema.String, Schema.String),
-  formats: Schema.optionalKey(Schema.Array(Schema.String)),
+  formats: Schema.optionalKey(Schema.Array(Schema.String))
+}
+
+export const LibraryBook = Schema.Struct({
+  ...bookFields,
   last_modified: Schema.String,
   size: Schema.optionalKey(Schema.Number)
 })
@@ -37,14 +42,7 @@ export const listFields = "title,authors,identifiers,formats,last_modified,size"
 export const linkedBooksQuery = "identifiers:url:true"
 export const linkedBookFields = "title,authors,identifiers,tags,formats"
 
-export const LinkedBook = Schema.Struct({
-  id: Schema.Int,
-  title: Schema.String,
-  authors: Schema.String,
-  identifiers: Schema.Record(Schema.String, Schema.String),
-  tags: Schema.optionalKey(Schema.Array(Schema.String)),
-  formats: Schema.optionalKey(Schema.Array(Schema.String))
-})
+export const LinkedBook = Schema.Struct({ ...bookFields, tags: Schema.optionalKey(Schema.Array(Schema.String)) })
 export type LinkedBook = typeof LinkedBook.Type
 
 export const decodeLinkedBooks = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Array(LinkedBook)))

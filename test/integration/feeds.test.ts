@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http"
+import type { IncomingHttpHeaders } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { DatabaseSync } from "node:sqlite"
-import { storeFile } from "../../src/config/dataDir.ts"
 import { calibredb, makeEpub, newLibrary } from "../support/calibreLibrary.ts"
 import { runCli } from "../support/cli.ts"
 import { listLibrary, requireRealComponents } from "../support/components.ts"
 import { writeStoryIni } from "../support/fanficfare.ts"
+import { historyLines, type LocalSite, serveLocally } from "../support/watchSources.ts"
 
 // Feeds from a local HTTP server (RSS and Atom, a 304 on the second request, broken feeds, an
 // entry linking a chapter of a known story), with the real FanFicFare and Calibre behind them.
@@ -19,7 +18,7 @@ const dataDir = join(scratch, "data")
 const env = { FFDL_DATA__DIR: dataDir }
 const config = join(scratch, "config.toml")
 const seen: Array<{ path: string; headers: IncomingHttpHeaders }> = []
-let server: Server | undefined
+let site: LocalSite | undefined
 let base = ""
 
 const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>Updates</title>
@@ -39,39 +38,28 @@ beforeAll(async () => {
   })
   newLibrary(library)
   calibredb("add", "--with-library", library, makeEpub(epubs, "1000.epub", "http://test1.com?sid=1000", personal))
-  server = await new Promise<Server>((resolve) => {
-    const created = createServer((request, response) => {
-      seen.push({ path: request.url ?? "", headers: request.headers })
-      if (request.url === "/rss") {
-        if (request.headers["if-none-match"] === "\"v1\"") return void response.writeHead(304).end()
-        response.writeHead(200, { "content-type": "application/rss+xml", etag: "\"v1\"" })
-        return void response.end(rss)
-      }
-      if (request.url === "/atom") return void response.writeHead(200, { "content-type": "application/atom+xml", "last-modified": "Tue, 01 Dec 2026 10:00:00 GMT" }).end(atom)
-      if (request.url === "/page") return void response.writeHead(200, { "content-type": "text/html" }).end("<html><body>not a feed</body></html>")
-      response.writeHead(500).end("broken")
-    })
-    created.listen(0, "127.0.0.1", () => resolve(created))
+  site = await serveLocally((request, response) => {
+    seen.push({ path: request.url ?? "", headers: request.headers })
+    if (request.url === "/rss") {
+      if (request.headers["if-none-match"] === "\"v1\"") return void response.writeHead(304).end()
+      response.writeHead(200, { "content-type": "application/rss+xml", etag: "\"v1\"" })
+      return void response.end(rss)
+    }
+    if (request.url === "/atom") return void response.writeHead(200, { "content-type": "application/atom+xml", "last-modified": "Tue, 01 Dec 2026 10:00:00 GMT" }).end(atom)
+    if (request.url === "/page") return void response.writeHead(200, { "content-type": "text/html" }).end("<html><body>not a feed</body></html>")
+    response.writeHead(500).end("broken")
   })
-  const address = server.address()
-  base = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`
+  base = site.base
   const feeds = ["/rss", "/atom", "/broken", "/page"].map((path) => `"${base}${path}"`).join(", ")
   writeFileSync(config, `[calibre]\npath = "${library}"\npersonal_ini = "${personal}"\n[watch]\nimport_hours = 0\nfeeds = [${feeds}]\n`)
 }, 120_000)
 
 afterAll(() => {
-  server?.close()
+  site?.close()
   rmSync(scratch, { recursive: true, force: true })
 })
 
-const events = (kind: string) => {
-  const db = new DatabaseSync(storeFile(dataDir), { readOnly: true })
-  try {
-    return db.prepare("SELECT story_key, detail FROM events WHERE kind = ? ORDER BY id").all(kind).map((row) => `${String(row["story_key"])} ${String(row["detail"])}`)
-  } finally {
-    db.close()
-  }
-}
+const events = (kind: string) => historyLines(dataDir, kind)
 
 describe("feeds", () => {
   it("queue the stories their entries link, ask again conditionally, and name each broken feed", async () => {

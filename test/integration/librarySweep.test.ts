@@ -3,12 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { execFileSync } from "node:child_process"
 import { join } from "node:path"
-import { DatabaseSync } from "node:sqlite"
-import { storeFile } from "../../src/config/dataDir.ts"
 import { calibredb, makeEpub, newLibrary } from "../support/calibreLibrary.ts"
 import { runCli } from "../support/cli.ts"
 import { requireRealComponents } from "../support/components.ts"
 import { writeStoryIni } from "../support/fanficfare.ts"
+import { historyLines } from "../support/watchSources.ts"
 
 // The library sweep with the cheap change check, against the real FanFicFare test site and a
 // real Calibre library: a story is checked with one metadata-only run and updated only when
@@ -44,14 +43,7 @@ beforeAll(() => {
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
-const history = (kind: string) => {
-  const db = new DatabaseSync(storeFile(dataDir), { readOnly: true })
-  try {
-    return db.prepare("SELECT story_key, detail FROM events WHERE kind = ? ORDER BY id").all(kind).map((row) => `${String(row["story_key"])} ${String(row["detail"])}`)
-  } finally {
-    db.close()
-  }
-}
+const history = (kind: string) => historyLines(dataDir, kind)
 
 describe("the library sweep", () => {
   it("checks cheaply, updates exactly once when the site gains chapters, and drops a story that is gone", async () => {

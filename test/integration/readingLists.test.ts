@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { createServer, type Server } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { DatabaseSync } from "node:sqlite"
-import { storeFile } from "../../src/config/dataDir.ts"
 import { calibredb, makeEpub, newLibrary } from "../support/calibreLibrary.ts"
 import { runCli } from "../support/cli.ts"
 import { listLibrary, requireRealComponents } from "../support/components.ts"
 import { writeStoryIni } from "../support/fanficfare.ts"
+import { historyLines, type LocalSite, serveLocally } from "../support/watchSources.ts"
 
 // Reading lists read with the real FanFicFare --list from pages on a local HTTP server that
 // link test-site stories: new stories are added (unless add_new = false), known ones checked.
@@ -18,7 +16,7 @@ const library = join(scratch, "library")
 const dataDir = join(scratch, "data")
 const env = { FFDL_DATA__DIR: dataDir }
 const config = join(scratch, "config.toml")
-let server: Server | undefined
+let site: LocalSite | undefined
 let base = ""
 
 const page = (...links: ReadonlyArray<string>) =>
@@ -31,16 +29,12 @@ beforeAll(async () => {
   const personal = writeStoryIni(epubs, "personal.ini", { "1000": ["chaptertitles:One,Two"], "1001": ["chaptertitles:One"], "1002": ["chaptertitles:One"] })
   newLibrary(library)
   calibredb("add", "--with-library", library, makeEpub(epubs, "1000.epub", "http://test1.com?sid=1000", personal))
-  server = await new Promise<Server>((resolve) => {
-    const created = createServer((request, response) => {
-      if (request.url === "/bookmarks") return void response.writeHead(200, { "content-type": "text/html" }).end(page("http://test1.com?sid=1000", "http://test1.com?sid=1001"))
-      if (request.url === "/series") return void response.writeHead(200, { "content-type": "text/html" }).end(page("http://test1.com?sid=1002&chapter=3", "http://test1.com?sid=1000"))
-      response.writeHead(404).end("no such page")
-    })
-    created.listen(0, "127.0.0.1", () => resolve(created))
+  site = await serveLocally((request, response) => {
+    if (request.url === "/bookmarks") return void response.writeHead(200, { "content-type": "text/html" }).end(page("http://test1.com?sid=1000", "http://test1.com?sid=1001"))
+    if (request.url === "/series") return void response.writeHead(200, { "content-type": "text/html" }).end(page("http://test1.com?sid=1002&chapter=3", "http://test1.com?sid=1000"))
+    response.writeHead(404).end("no such page")
   })
-  const address = server.address()
-  base = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`
+  base = site.base
   writeFileSync(config, [
     `[calibre]\npath = "${library}"\npersonal_ini = "${personal}"`,
     `[watch]\nimport_hours = 0\nlists = ["${base}/bookmarks", { url = "${base}/series", add_new = false }, "${base}/missing"]`
@@ -48,18 +42,11 @@ beforeAll(async () => {
 }, 120_000)
 
 afterAll(() => {
-  server?.close()
+  site?.close()
   rmSync(scratch, { recursive: true, force: true })
 })
 
-const events = (kind: string) => {
-  const db = new DatabaseSync(storeFile(dataDir), { readOnly: true })
-  try {
-    return db.prepare("SELECT story_key, detail FROM events WHERE kind = ? ORDER BY id").all(kind).map((row) => `${String(row["story_key"])} ${String(row["detail"])}`)
-  } finally {
-    db.close()
-  }
-}
+const events = (kind: string) => historyLines(dataDir, kind)
 
 describe("reading lists", () => {
   it("add new stories, follow known ones only where add_new = false, and name a broken list", async () => {
