@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs"
 import { createServer, type RequestListener, type Server } from "node:http"
 import { DatabaseSync } from "node:sqlite"
 import { storeFile } from "../../src/config/dataDir.ts"
@@ -20,8 +21,10 @@ export const serveLocally = (handler: RequestListener) =>
     })
   })
 
-// "<story key> <detail>" for each history line of this kind, oldest first.
+// "<story key> <detail>" for each history line of this kind, oldest first (none before the
+// store exists).
 export const historyLines = (dataDir: string, kind: string): ReadonlyArray<string> => {
+  if (!existsSync(storeFile(dataDir))) return []
   const db = new DatabaseSync(storeFile(dataDir), { readOnly: true })
   try {
     return db.prepare("SELECT story_key, detail FROM events WHERE kind = ? ORDER BY id").all(kind).map((row) => `${String(row["story_key"])} ${String(row["detail"])}`)
