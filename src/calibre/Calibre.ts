@@ -7,6 +7,10 @@ import type { MetadataPreservationMode } from "../config/ConfigSchema.ts"
 import { type CommandResult, makeCommandRunner } from "../process/runCommand.ts"
 import {
   decodeBookList,
+  decodeLinkedBooks,
+  type LinkedBook,
+  linkedBookFields,
+  linkedBooksQuery,
   emptyRecordQuery,
   exactUrlQuery,
   explainFailure,
@@ -39,6 +43,8 @@ export class Calibre extends Context.Service<Calibre, {
   readonly library: string
   // The story's record. Several records with the URL (a write killed part-way) are settled into one first.
   findByUrl(url: string): Effect.Effect<Option.Option<LibraryBook>, CalibreError>
+  // Every book with a url identifier, in one call.
+  readonly linkedBooks: Effect.Effect<ReadonlyArray<LinkedBook>, CalibreError>
   exportEpub(bookId: number, directory: string): Effect.Effect<string, CalibreError>
   // A new story: add it and check it is there under its URL. Returns the book id.
   addStory(url: string, epub: string, producedBy: string): Effect.Effect<number, CalibreError>
@@ -123,6 +129,13 @@ export class Calibre extends Context.Service<Calibre, {
       const booksWithUrl = (url: string, emptyTitled?: string) =>
         listBooks(emptyTitled === undefined ? exactUrlQuery(url) : `(${exactUrlQuery(url)}) or (${emptyRecordQuery(emptyTitled)})`)
 
+      const linkedBooks = Effect.gen(function* () {
+        const result = yield* checked("list", ["--for-machine", "--fields", linkedBookFields, "-s", linkedBooksQuery])
+        const books = decodeLinkedBooks(result.stdout)
+        if (Result.isFailure(books)) return yield* failed("list", result, `unexpected output: ${books.failure.message}`)
+        return books.success
+      }).pipe(Effect.withSpan("Calibre.linkedBooks"))
+
       const readBook = Effect.fn("Calibre.readBook")(function* (bookId: number) {
         return Option.fromNullishOr((yield* listBooks(`id:${bookId}`))[0])
       })
@@ -198,6 +211,7 @@ export class Calibre extends Context.Service<Calibre, {
       return Calibre.of({
         library,
         findByUrl: Effect.fn("Calibre.findByUrl")((url: string) => storyRecord(operations, url)),
+        linkedBooks,
         exportEpub,
         addStory: (url, epub, producedBy) => writeNewBook(operations, url, epub, producedBy),
         updateStory: (url, existing, epub, producedBy) => writeUpdatedBook(operations, mode, url, existing, epub, producedBy),

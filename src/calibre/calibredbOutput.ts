@@ -19,12 +19,17 @@ export const refusedDuplicates = (output: string): ReadonlyArray<string> => {
   return output.slice(at).split("\n").slice(1).filter((line) => /^\s+\S/.test(line)).map((line) => line.trim())
 }
 
-export const LibraryBook = Schema.Struct({
+// What every listing of a book holds: its id, title, authors, identifiers and file paths.
+const bookFields = {
   id: Schema.Int,
   title: Schema.String,
   authors: Schema.String,
   identifiers: Schema.Record(Schema.String, Schema.String),
-  formats: Schema.optionalKey(Schema.Array(Schema.String)),
+  formats: Schema.optionalKey(Schema.Array(Schema.String))
+}
+
+export const LibraryBook = Schema.Struct({
+  ...bookFields,
   last_modified: Schema.String,
   size: Schema.optionalKey(Schema.Number)
 })
@@ -44,6 +49,18 @@ export const withoutConfigFolderNotice = (stdout: string): string => stdout.repl
 const decodeBooks = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Array(LibraryBook)))
 
 export const decodeBookList = (stdout: string) => decodeBooks(withoutConfigFolderNotice(stdout))
+
+// Every book with a url identifier, with the tags FanFicFare writes (status, "Last Update: …")
+// and the paths of its files, for reading the library into the store.
+export const linkedBooksQuery = "identifiers:url:true"
+export const linkedBookFields = "title,authors,identifiers,tags,formats"
+
+export const LinkedBook = Schema.Struct({ ...bookFields, tags: Schema.optionalKey(Schema.Array(Schema.String)) })
+export type LinkedBook = typeof LinkedBook.Type
+
+const decodeLinked = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Array(LinkedBook)))
+
+export const decodeLinkedBooks = (stdout: string) => decodeLinked(withoutConfigFolderNotice(stdout))
 
 // `add` exits 0 even when it added nothing (missing file, duplicate), so only this line counts.
 export const parseAddedIds = (stdout: string): Option.Option<ReadonlyArray<number>> => {

@@ -10,6 +10,8 @@ import { once } from "./onceCommand.ts"
 import { missingForMail, renderEffectiveConfig } from "./renderConfig.ts"
 import { globalOptions, root } from "./root.ts"
 import { configLayer, fanFicFareLayer } from "./runtime.ts"
+import { importLibrary, watchOnce } from "./watchCommands.ts"
+import { storyCommand } from "./storyCommands.ts"
 
 const checkConfig = Command.make("check-config", {}, () =>
   Effect.gen(function* () {
@@ -40,6 +42,9 @@ export const cli = root.pipe(
     add,
     health,
     status,
+    importLibrary,
+    watchOnce,
+    storyCommand,
     checkConfig
   ])
 )

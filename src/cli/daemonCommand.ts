@@ -12,7 +12,8 @@ import { supervise } from "../process/supervise.ts"
 import { startWeb } from "../web/startWeb.ts"
 import { Unhealthy } from "./CliErrors.ts"
 import { globalOptions } from "./root.ts"
-import { configLayer, intakeLayer, loggingLayer, storyLayer } from "./runtime.ts"
+import { configLayer, intakeLayer, loggingLayer, storyLayer, watchLayer } from "./runtime.ts"
+import { Watch } from "../watch/Watch.ts"
 
 // The daemon: the job runner and the mailbox reader, each supervised, their health in the data folder.
 export const daemon = Command.make("daemon", {}, () =>
@@ -20,7 +21,7 @@ export const daemon = Command.make("daemon", {}, () =>
     const options = yield* globalOptions
     // Until the configuration is read, a signal stops within the default 30 s.
     yield* Effect.sync(() => signalsEndCleanly(30))
-    const services = intakeLayer(storyLayer(options, { createLibrary: false }))
+    const services = watchLayer(intakeLayer(storyLayer(options, { createLibrary: false })))
     yield* Effect.scoped(Effect.gen(function* () {
       const config = (yield* AppConfig).values
       yield* Effect.sync(() => signalsEndCleanly(config.process.shutdown_timeout))
@@ -39,8 +40,9 @@ export const daemon = Command.make("daemon", {}, () =>
       const jobs = supervise("jobs", coordinator.run, policy, report)
       if (!source.configured) yield* Effect.logWarning("no [email] server configured: only jobs from `add` run")
       const mail = source.configured ? [supervise("mail", source.run(coordinator.wake), policy, report)] : []
+      const watching = supervise("watch", (yield* Watch).run(coordinator.wake), policy, report)
       // Any of them failing for good stops them all.
-      return yield* Effect.all([fanFicFareWorks, jobs, ...mail], { concurrency: "unbounded" })
+      return yield* Effect.all([fanFicFareWorks, jobs, watching, ...mail], { concurrency: "unbounded" })
     })).pipe(Effect.provide(services), Effect.provide(loggingLayer(options)))
   })
 ).pipe(Command.withDescription("Watch the mailbox and run jobs as they become due, until stopped"))

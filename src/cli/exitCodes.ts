@@ -5,7 +5,7 @@ import { interruptedExitCode } from "../process/shutdown.ts"
 // failure), 2 usage or configuration error, 3 a component the run needs is unreachable.
 export const ExitCode = { ok: 0, storiesFailed: 1, usage: 2, unreachable: 3 } as const
 
-const usageErrors = new Set(["ConfigError", "InvalidStoryUrl", "UsageError", "MailNotConfigured"])
+const usageErrors = new Set(["ConfigError", "InvalidStoryUrl", "UsageError", "MailNotConfigured", "StoryNotKnown"])
 const unreachableErrors = new Set([
   "LibraryNotFound", "CalibreBusy", "CalibreUnavailable", "FanFicFareUnavailable", "StoreError", "SitesUnavailable",
   "MailLoginRefused", "MailboxMissing", "MailTlsFailed", "MailUnreachable", "WebServerError"

@@ -11,6 +11,8 @@ import { Sites } from "../sites/Sites.ts"
 import { ImapSource } from "../mail/ImapSource.ts"
 import { Notifier } from "../notify/Notifier.ts"
 import { dataDirectory, storeFile } from "../config/dataDir.ts"
+import { LibraryImport } from "../watch/LibraryImport.ts"
+import { Watch } from "../watch/Watch.ts"
 
 // Turns the parsed command line into Layers. This is the only place that picks implementations.
 
@@ -71,3 +73,15 @@ export const storiesLayer = <ROut, E, R>(services: Layer.Layer<ROut, E, R>) =>
 // The mailbox reader beside the Coordinator, sharing its Store and configuration.
 export const intakeLayer = <ROut, E, R>(services: Layer.Layer<ROut, E, R>) =>
   ImapSource.layer.pipe(Layer.provideMerge(storiesLayer(services)))
+
+// Reading the Calibre library into the store (`import`): Calibre, Sites and the Store.
+export const libraryImportLayer = (options: GlobalOptions) =>
+  LibraryImport.layer.pipe(
+    Layer.provideMerge(Layer.mergeAll(Calibre.layer({ createLibrary: false }), Sites.layer, storeFromConfig)),
+    Layer.provideMerge(configLayer(options)),
+    Layer.provideMerge(NodeServices.layer)
+  )
+
+// The watch sources (import, sweep, lists, feeds) beside the Coordinator, sharing its services.
+export const watchLayer = <ROut, E, R>(services: Layer.Layer<ROut, E, R>) =>
+  Watch.layer.pipe(Layer.provideMerge(LibraryImport.layer), Layer.provideMerge(services))

@@ -1,6 +1,7 @@
 import type { Job } from "../jobs/Job.ts"
 import { describeSite, healthySite, isPaused, type SiteState } from "../jobs/siteBreaker.ts"
 import type { StoryRow } from "../store/rows.ts"
+import type { SourceState, WatchedStory } from "../store/watchRecords.ts"
 
 // What `status` prints. Pure: the command reads the Store and hands the rows here.
 
@@ -10,6 +11,9 @@ export interface StatusData {
   readonly jobs: ReadonlyArray<Job>
   readonly stories: ReadonlyArray<StoryRow>
   readonly sites: ReadonlyArray<SiteState>
+  // The watch sources' runs, and each story's watch settings, when the caller read them.
+  readonly sources?: ReadonlyArray<SourceState>
+  readonly watched?: ReadonlyArray<WatchedStory>
 }
 
 const when = (millis: number | null) => (millis === null ? "-" : new Date(millis).toISOString().replace(/\.\d+Z$/, "Z"))
@@ -32,30 +36,57 @@ export const storyJson = (story: StoryRow) => ({
   updatedAt: story.updated_at
 })
 
+export const sourceJson = (source: SourceState) => ({
+  source: source.source,
+  lastRunAt: source.last_run_at,
+  nextRunAt: source.next_run_at,
+  found: source.found,
+  error: source.error
+})
+
+// Only what differs from the default: a story not followed, or with its own update_method.
+const watchSettings = (watched: ReadonlyArray<WatchedStory> | undefined) =>
+  new Map((watched ?? []).map((story) => [story.key, story]))
+
 export const statusJson = (data: StatusData) => ({
   store: data.file,
+  sources: (data.sources ?? []).map(sourceJson),
   sites: siteStates(data).map((site) => ({ ...site, paused: isPaused(site, data.now), state: describeSite(site, data.now) })),
-  stories: data.stories.map(storyJson),
+  stories: data.stories.map((story) => {
+    const watched = watchSettings(data.watched).get(story.key)
+    return watched === undefined ? storyJson(story) : { ...storyJson(story), status: watched.status, watch: watched.watch, updateMethod: watched.update_method, checkedAt: watched.checked_at }
+  }),
   jobs: data.jobs
 })
+
+const sourceLine = (source: SourceState) =>
+  `  ${source.source}  last ${when(source.last_run_at)}  next ${when(source.next_run_at)}  ` +
+  (source.error === null ? `${source.found} found` : `error: ${source.error}`)
 
 const jobLine = (job: Job) =>
   `${String(job.id).padStart(5)}  ${job.state.padEnd(8)} ${String(job.attempts).padStart(3)}  ${when(job.nextAttemptAt).padEnd(20)}  ${job.url}` +
   (job.lastError === null ? "" : `  (${job.lastError})`)
 
-const storyLine = (story: StoryRow) =>
+const storyLine = (watched: ReadonlyMap<string, WatchedStory>) => (story: StoryRow) =>
   `  ${story.key}  ${story.title === null ? "" : `"${story.title}" `}` +
+  watchNote(watched.get(story.key)) +
   `${story.chapters === null ? "" : `${story.chapters} ch. `}${story.book_id === null ? "" : `[book ${story.book_id}] `}` +
   `${story.last_outcome ?? "not run yet"}`
 
+const watchNote = (story: WatchedStory | undefined) =>
+  (story === undefined || story.watch === "follow" ? "" : `[${story.watch}] `) +
+  (story?.update_method === null || story === undefined ? "" : `[${story.update_method}] `)
+
 export const statusText = (data: StatusData): ReadonlyArray<string> => {
-  if (data.jobs.length === 0) return [`job store: ${data.file}`, "no jobs yet: `automated-fanfic add URL` queues one"]
+  const sources = (data.sources ?? []).length === 0 ? [] : ["watch sources:", ...(data.sources ?? []).map(sourceLine)]
+  if (data.jobs.length === 0 && data.stories.length === 0) return [`job store: ${data.file}`, ...sources, "no jobs yet: `automated-fanfic add URL` queues one"]
   return [
     `job store: ${data.file}`,
+    ...sources,
     "sites:",
     ...siteStates(data).map((site) => `  ${site.site.padEnd(28)} ${describeSite(site, data.now)}`),
     `stories (${data.stories.length}):`,
-    ...data.stories.map(storyLine),
+    ...data.stories.map(storyLine(watchSettings(data.watched))),
     "jobs:",
     "  job  state    try  next attempt          story",
     ...data.jobs.map(jobLine)

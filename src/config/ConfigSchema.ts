@@ -144,6 +144,29 @@ export const NotificationsSection = Schema.Struct({
   telegram_api: withDefault(Schema.Trim, "https://api.telegram.org")
 })
 
+// A reading list: a page FanFicFare's --list reads story links from (bookmarks, series, author
+// pages). With add_new = false only stories already in the library are followed.
+export const ReadingList = Schema.Union([
+  Schema.Trim,
+  Schema.Struct({ url: Schema.Trim, add_new: withDefault(Schema.Boolean, true) })
+])
+export type ReadingList = typeof ReadingList.Type
+
+// Sources besides the mailbox that keep the library current. Each runs on its own schedule; 0 turns it off.
+export const WatchSection = Schema.Struct({
+  // In-Progress stories not checked or updated for this long are checked (0: no sweep).
+  library_sweep_hours: withDefault(Bounded(Schema.Number, 0, 8760), 0),
+  // Completed stories are checked this rarely (0: never).
+  completed_sweep_days: withDefault(Bounded(Schema.Number, 0, 3650), 30),
+  // Calibre books the store does not know are read in at start-up and then this often (0: only `import`).
+  import_hours: withDefault(Bounded(Schema.Number, 0, 8760), 24),
+  lists: withDefault(Schema.Array(ReadingList), []),
+  list_hours: withDefault(Bounded(Schema.Number, 0.01, 8760), 24),
+  // RSS or Atom feeds whose items link stories or chapters.
+  feeds: withDefault(TrimmedList(Schema.String), []),
+  feed_minutes: withDefault(Bounded(Schema.Number, 0.1, 10_080), 60)
+})
+
 export const DataSection = Schema.Struct({
   // Empty means $XDG_DATA_HOME/automated-fanfic (or ~/.local/share/automated-fanfic).
   dir: withDefault(Schema.Trim, "")
@@ -162,6 +185,7 @@ export const ConfigFile = Schema.Struct({
   fanficfare: withDefault(FanFicFareSection, {}),
   sites: withDefault(SitesSection, {}),
   notifications: withDefault(NotificationsSection, {}),
+  watch: withDefault(WatchSection, {}),
   data: withDefault(DataSection, {})
 })
 export type ConfigFile = typeof ConfigFile.Type

@@ -9,6 +9,7 @@ import { parseStoryUrl } from "../stories/StoryUrl.ts"
 import type { SchedulingPolicy } from "./policy.ts"
 import type { Notification } from "../notify/Notification.ts"
 import { Notifier } from "../notify/Notifier.ts"
+import { pausedReason, recordWhatSiteSaid, refreshOptionsFor } from "../watch/jobWatch.ts"
 
 // One claimed job, from the Pipeline to its recorded end: the job's next state, the story's
 // facts and the site's breaker, written together.
@@ -34,8 +35,9 @@ const storyNotification = (job: Job, report: StoryReport, event: JobEvent): Noti
   if (event._tag === "RetryAt" && event.lastTry === true) return { _tag: "HailMaryScheduled", story, at: event.at, reason: report.detail }
   if (report.result === "added") return { _tag: "StoryAdded", story }
   if (report.result === "updated") return { _tag: "StoryUpdated", story, ...(report.chaptersBefore === undefined ? {} : { chaptersBefore: report.chaptersBefore }) }
-  // An email's "nothing new" is checked again; only the last word is news.
-  if (report.result === "unchanged" && event._tag === "Succeeded") return { _tag: "NothingNew", story }
+  // An email's "nothing new" is checked again; only the last word is news. A watch source's
+  // check that found nothing is not news at all.
+  if (report.result === "unchanged" && event._tag === "Succeeded" && report.checkVerdict === undefined) return { _tag: "NothingNew", story }
   return undefined
 }
 
@@ -48,15 +50,22 @@ export const runJob = Effect.fn("runJob")(function* (job: Job, policy: Schedulin
     yield* store.finish(job.id, { _tag: "Failed", error: url.message }, { outcome: "failed" }, (site) => site)
     return report
   }
+  const watched = yield* store.watchedStory(job.storyKey)
+  const paused = pausedReason(job, watched)
+  if (paused !== undefined) {
+    yield* store.finish(job.id, { _tag: "Skipped", reason: paused }, { outcome: "paused" }, (site) => site)
+    return { url: job.url, storyKey: job.storyKey, result: "kept", detail: paused } satisfies StoryReport
+  }
   yield* Effect.logInfo(`refreshing ${url}`)
   // Never a full re-download while the site is struggling.
   const force = job.force && isHealthy(yield* store.site(job.site))
-  const report = yield* pipeline.refresh(url, { force }).pipe(Effect.catch(asReport(job.url)))
+  const report = yield* pipeline.refresh(url, refreshOptionsFor(job, watched, force)).pipe(Effect.catch(asReport(job.url)))
   const now = yield* Clock.currentTimeMillis
   const event = yield* decide(job, report, policy.retry, now)
   const facts = { outcome: report.result, title: report.title, chapters: report.chapters, bookId: report.bookId }
   const { siteBefore, siteAfter } = yield* store.finish(job.id, event, facts, (site) =>
     afterRun(policy.breaker, site, siteVerdict(report), now, report.detail))
+  yield* recordWhatSiteSaid(job, report)
   const notifier = yield* Notifier
   if (siteAfter.openUntil !== null && siteAfter.openUntil !== siteBefore.openUntil) {
     yield* Effect.logWarning(`${job.site} is refusing or unreachable; its jobs wait until ${new Date(siteAfter.openUntil).toISOString()}`)

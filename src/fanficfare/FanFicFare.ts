@@ -1,12 +1,13 @@
-import { Context, Duration, Effect, FileSystem, Layer, Option, Predicate, Schema } from "effect"
+import { Context, Duration, Effect, FileSystem, Layer, Option, Predicate, Result, Schema } from "effect"
 import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { AppConfig } from "../config/AppConfig.ts"
 import { ConfigError } from "../config/ConfigError.ts"
 import { projectRoot } from "../process/projectRoot.ts"
 import { type CommandResult, makeCommandRunner } from "../process/runCommand.ts"
-import { type StoryMetadata, parseJsonMeta } from "./metadata.ts"
-import { buildArgs, type FetchTarget, newStoryFileName } from "./arguments.ts"
+import { type StoryMetadata, parseJsonList, parseJsonMeta } from "./metadata.ts"
+import { buildArgs, checkArgs, type FetchTarget, listArgs, newStoryFileName } from "./arguments.ts"
+import type { StoryUrl } from "../stories/StoryUrl.ts"
 import { classifyOutput, type FanFicFareOutcome } from "./outcome.ts"
 
 
@@ -17,6 +18,11 @@ export class FanFicFareUnavailable extends Schema.TaggedError<FanFicFareUnavaila
   override get message() {
     return `FanFicFare cannot run (${this.executable}): ${this.reason}. Run scripts/setup.sh, or set [fanficfare] path in the config.`
   }
+}
+
+export interface CheckResult {
+  readonly outcome: FanFicFareOutcome
+  readonly metadata: Option.Option<StoryMetadata>
 }
 
 export interface FetchResult {
@@ -58,6 +64,10 @@ export class FanFicFare extends Context.Service<FanFicFare, {
   // Asked once, in the background from start-up on (FanFicFare takes over a second to start), then remembered.
   readonly version: Effect.Effect<string, FanFicFareUnavailable>
   fetch(workDir: string, target: FetchTarget): Effect.Effect<FetchResult, FanFicFareUnavailable>
+  // What the site says of a story now (chapters, last update), without downloading it.
+  check(workDir: string, url: StoryUrl): Effect.Effect<CheckResult, FanFicFareUnavailable>
+  // The story links on a page (--list): the links, or the outcome that explains why there are none.
+  list(workDir: string, page: string): Effect.Effect<Result.Result<ReadonlyArray<string>, FanFicFareOutcome>, FanFicFareUnavailable>
 }>()("automated-fanfic/fanficfare/FanFicFare") {
   static readonly layer = Layer.effect(
     FanFicFare,
@@ -137,7 +147,36 @@ export class FanFicFare extends Context.Service<FanFicFare, {
         return done(outcome, result.stdout)
       })
 
-      return FanFicFare.of({ executable, version, fetch })
+      const check = Effect.fn("FanFicFare.check")(function* (workDir: string, url: StoryUrl) {
+        const result = yield* run(workDir, checkArgs(url, iniFiles)).pipe(
+          Effect.catchTag("CommandNotFound", (e) => Effect.fail(unavailable(e))),
+          Effect.catchTag("CommandTimedOut", (e) => Effect.succeed(e))
+        )
+        if (!("exitCode" in result)) return { outcome: { _tag: "TimedOut", seconds: result.seconds }, metadata: Option.none() } satisfies CheckResult
+        const metadata = parseJsonMeta(result.stdout)
+        const outcome = classifyOutput(result)
+        // Without a failure message the run "wrote" nothing but the metadata, which must be there.
+        if (outcome._tag === "Written" && Option.isNone(metadata)) {
+          return { outcome: { _tag: "Unrecognised", exitCode: result.exitCode, lastLines: "FanFicFare --meta-only printed no metadata" }, metadata } satisfies CheckResult
+        }
+        return { outcome, metadata } satisfies CheckResult
+      })
+
+      const list = Effect.fn("FanFicFare.list")(function* (workDir: string, page: string) {
+        const result = yield* run(workDir, listArgs(page, iniFiles)).pipe(
+          Effect.catchTag("CommandNotFound", (e) => Effect.fail(unavailable(e))),
+          Effect.catchTag("CommandTimedOut", (e) => Effect.succeed(e))
+        )
+        if (!("exitCode" in result)) return Result.fail<FanFicFareOutcome>({ _tag: "TimedOut", seconds: result.seconds })
+        const links = parseJsonList(result.stdout)
+        if (Option.isSome(links)) return Result.succeed(links.value)
+        // A page with no story links prints this instead of JSON.
+        if (result.exitCode === 0 && /^No valid story URLs found$/m.test(result.stdout)) return Result.succeed([])
+        const outcome = classifyOutput(result)
+        return Result.fail<FanFicFareOutcome>(outcome._tag === "Written" ? { _tag: "Unrecognised", exitCode: result.exitCode, lastLines: result.stdout.trim().slice(-300) } : outcome)
+      })
+
+      return FanFicFare.of({ executable, version, fetch, check, list })
     })
   )
 }

@@ -27,3 +27,13 @@ export const buildArgs = (target: FetchTarget, iniFiles: ReadonlyArray<string>):
   // reading that as "file newer than story" and skipping, while it still updates incrementally.
   return [...common, ...updateFlags[target.method], "--update-cover", "-o", "always_overwrite=true", "--", target.epub]
 }
+
+// Metadata only: FanFicFare reads the story's index page (one or two fetches), prints
+// --json-meta and writes no file, so a check costs a fraction of an update.
+export const checkArgs = (url: StoryUrl, iniFiles: ReadonlyArray<string>): ReadonlyArray<string> =>
+  ["--non-interactive", "--json-meta", "--meta-only", "--no-output", ...iniFiles.flatMap((file) => ["-c", file]), "--", url]
+
+// The story links on a page (bookmarks, series, author pages). The page is named with
+// "--list=" so it can never be read as another option.
+export const listArgs = (page: string, iniFiles: ReadonlyArray<string>): ReadonlyArray<string> =>
+  ["--non-interactive", "--json-meta", ...iniFiles.flatMap((file) => ["-c", file]), `--list=${page}`]

@@ -26,11 +26,20 @@ export type StoryMetadata = typeof StoryMetadata.Type
 const decodeMetadata = Schema.decodeUnknownOption(Schema.fromJsonString(StoryMetadata))
 
 // The JSON object starts at a line that is exactly "{" and ends at the next line that is exactly "}".
-export const parseJsonMeta = (stdout: string): Option.Option<StoryMetadata> => {
+const firstJsonObject = (stdout: string): Option.Option<string> => {
   const lines = stdout.split("\n")
   const start = lines.indexOf("{")
   if (start < 0) return Option.none()
   const end = lines.indexOf("}", start)
   if (end < 0) return Option.none()
-  return decodeMetadata(lines.slice(start, end + 1).join("\n"))
+  return Option.some(lines.slice(start, end + 1).join("\n"))
 }
+
+export const parseJsonMeta = (stdout: string): Option.Option<StoryMetadata> => Option.flatMap(firstJsonObject(stdout), decodeMetadata)
+
+// What --list --json-meta prints for a page: its story links (series pages add a name).
+const StoryList = Schema.Struct({ urllist: Schema.Array(Schema.String) })
+const decodeStoryList = Schema.decodeUnknownOption(Schema.fromJsonString(StoryList))
+
+export const parseJsonList = (stdout: string): Option.Option<ReadonlyArray<string>> =>
+  Option.map(Option.flatMap(firstJsonObject(stdout), decodeStoryList), (list) => list.urllist)

@@ -5,9 +5,12 @@ import { hasEpub, type LibraryBook } from "../calibre/calibredbOutput.ts"
 import { FanFicFare, type FanFicFareUnavailable, type FetchResult } from "../fanficfare/FanFicFare.ts"
 import { describeOutcome } from "../fanficfare/describeOutcome.ts"
 import { actionFor, type FanFicFareOutcome } from "../fanficfare/outcome.ts"
+import type { StoryMetadata } from "../fanficfare/metadata.ts"
 import type { StoryUrl } from "../stories/StoryUrl.ts"
 import { cleanUpAfterKilledRuns, holdTempFolderOwnership, jailPrefix } from "../process/tempFolders.ts"
 import type { StoryReport } from "./StoryReport.ts"
+import { compareCheck, describeCheck, type KnownFacts, needsUpdate } from "../watch/cheapCheck.ts"
+import type { UpdateMethod } from "../config/ConfigSchema.ts"
 
 // One story, start to end, inside a private work directory that is removed however the job ends:
 // find it in Calibre, export it, let FanFicFare download or update it, write it back, check.
@@ -18,12 +21,28 @@ export type PipelineError = CalibreError | FanFicFareUnavailable
 export interface RefreshOptions {
   // Download every chapter again, as asked for with `add --force`. update_no_force still wins.
   readonly force: boolean
+  // Ask the site for metadata first and update only when it has more chapters than this.
+  readonly checkFirst?: KnownFacts | undefined
+  // The story's own update_method, over [calibre] update_method.
+  readonly updateMethod?: UpdateMethod | undefined
 }
 
 const failure = (outcome: FanFicFareOutcome) => {
   const action = actionFor(outcome)
-  return { retryable: action === "retry" || action === "site-failed" || action === "write", siteTrouble: action === "site-failed" }
+  return {
+    retryable: action === "retry" || action === "site-failed" || action === "write",
+    siteTrouble: action === "site-failed",
+    ...(outcome._tag === "StoryNotFound" ? { storyGone: true } : {})
+  }
 }
+
+const siteFacts = (meta: StoryMetadata) => ({
+  title: meta.title,
+  author: meta.author,
+  chapters: meta.numChapters,
+  ...(meta.status === undefined ? {} : { status: meta.status }),
+  ...(meta.dateUpdated === undefined ? {} : { dateUpdated: meta.dateUpdated })
+})
 
 export class Pipeline extends Context.Service<Pipeline, {
   refresh(url: StoryUrl, options?: RefreshOptions): Effect.Effect<StoryReport, PipelineError>
@@ -34,18 +53,18 @@ export class Pipeline extends Context.Service<Pipeline, {
       const calibre = yield* Calibre
       const fanFicFare = yield* FanFicFare
       const fs = yield* FileSystem.FileSystem
-      const updateMethod = (yield* AppConfig).values.calibre.update_method
+      const configuredMethod = (yield* AppConfig).values.calibre.update_method
       // Work folders made from here on are this process's; those of killed runs go, after their programs.
       yield* holdTempFolderOwnership
       yield* cleanUpAfterKilledRuns
 
       const titleOf = (fetched: FetchResult) =>
         ({
-          ...Option.match(fetched.metadata, { onNone: () => ({}), onSome: (meta) => ({ title: meta.title, author: meta.author, chapters: meta.numChapters }) }),
+          ...Option.match(fetched.metadata, { onNone: () => ({}), onSome: siteFacts }),
           ...(fetched.outcome._tag === "Updated" ? { chaptersBefore: fetched.outcome.chaptersBefore } : {})
         })
 
-      const update = Effect.fn("Pipeline.update")(function* (jail: string, url: StoryUrl, existing: LibraryBook, force: boolean) {
+      const update = Effect.fn("Pipeline.update")(function* (jail: string, url: StoryUrl, existing: LibraryBook, force: boolean, updateMethod: UpdateMethod) {
         // Calibre knows the story by the URL stored on the book, which may differ from the link given.
         const libraryUrl = existing.identifiers["url"] ?? url
         const epub = yield* calibre.exportEpub(existing.id, jail)
@@ -67,7 +86,7 @@ export class Pipeline extends Context.Service<Pipeline, {
         }
       })
 
-      const add = Effect.fn("Pipeline.add")(function* (jail: string, url: StoryUrl, force: boolean) {
+      const add = Effect.fn("Pipeline.add")(function* (jail: string, url: StoryUrl, force: boolean, updateMethod: UpdateMethod) {
         const fetched = yield* fanFicFare.fetch(jail, { _tag: "New", url })
         const base = { url, ...titleOf(fetched), detail: describeOutcome(fetched.outcome) }
         // FanFicFare.fetch only reports Written once the file exists and is new.
@@ -79,7 +98,7 @@ export class Pipeline extends Context.Service<Pipeline, {
         const known = canonical === url ? Option.none() : yield* calibre.findByUrl(canonical)
         // Calibre has it under the canonical URL: update that book from its own EPUB, so chapter
         // counts are compared and a longer copy is never replaced by this fresh download.
-        if (Option.isSome(known)) return hasEpub(known.value) ? yield* update(jail, url, known.value, force) : yield* attach(url, known.value, fetched)
+        if (Option.isSome(known)) return hasEpub(known.value) ? yield* update(jail, url, known.value, force, updateMethod) : yield* attach(url, known.value, fetched)
         const bookId = yield* calibre.addStory(canonical, fetched.epub, yield* fanFicFare.version)
         return { ...base, bookId, result: "added" } satisfies StoryReport
       })
@@ -101,10 +120,29 @@ export class Pipeline extends Context.Service<Pipeline, {
         return yield* attach(url, book, fetched)
       })
 
+      // The cheap check: a metadata-only run, compared with what the store knows. Returns a report
+      // when there is nothing to download, else what the site said, for the full run's report.
+      const cheapCheck = Effect.fn("Pipeline.cheapCheck")(function* (jail: string, url: StoryUrl, known: KnownFacts) {
+        const checked = yield* fanFicFare.check(jail, url)
+        if (Option.isNone(checked.metadata) || checked.outcome._tag !== "Written") {
+          const report: StoryReport = { url, result: "failed", detail: `check: ${describeOutcome(checked.outcome)}`, checkVerdict: "failed", ...failure(checked.outcome) }
+          return report
+        }
+        const meta = checked.metadata.value
+        const verdict = compareCheck(known, { chapters: meta.numChapters, dateUpdated: meta.dateUpdated })
+        const seen = { url, ...siteFacts(meta), checkVerdict: verdict, detail: `check: ${describeCheck(known, { chapters: meta.numChapters, dateUpdated: meta.dateUpdated }, verdict)}` }
+        return needsUpdate(verdict) ? { ...seen, result: "updated" } satisfies StoryReport : { ...seen, result: verdict === "fewer" ? "kept" : "unchanged" } satisfies StoryReport
+      })
+
       const refreshIn = Effect.fn("Pipeline.refreshIn")(function* (jail: string, url: StoryUrl, options: RefreshOptions) {
+        const method = options.updateMethod ?? configuredMethod
+        const check = options.checkFirst === undefined ? undefined : yield* cheapCheck(jail, url, options.checkFirst)
+        if (check !== undefined && check.checkVerdict !== "more") return check
         const existing = yield* calibre.findByUrl(url)
-        if (Option.isNone(existing)) return yield* add(jail, url, options.force)
-        return hasEpub(existing.value) ? yield* update(jail, url, existing.value, options.force) : yield* downloadInto(jail, url, existing.value)
+        const report = Option.isNone(existing)
+          ? yield* add(jail, url, options.force, method)
+          : hasEpub(existing.value) ? yield* update(jail, url, existing.value, options.force, method) : yield* downloadInto(jail, url, existing.value)
+        return check === undefined ? report : { ...report, checkVerdict: "more", detail: `${check.detail}; ${report.detail}` } satisfies StoryReport
       })
 
       const refresh = Effect.fn("Pipeline.refresh")(function* (url: StoryUrl, options: RefreshOptions = { force: false }) {

@@ -19,6 +19,13 @@ export interface StoryReport {
   readonly retryable?: boolean
   // For a failure: the site itself is refusing or unreachable (rate limit, block, outage).
   readonly siteTrouble?: boolean
+  // For a failure: the site says the story does not exist.
+  readonly storyGone?: boolean
+  // What the site says of the story beside its chapters, when FanFicFare printed it.
+  readonly status?: string
+  readonly dateUpdated?: string
+  // A cheap check ran first, and what it found (see watch/cheapCheck.ts).
+  readonly checkVerdict?: "more" | "same" | "revised" | "fewer" | "failed"
 }
 
 export const isFailure = (report: StoryReport) => report.result === "failed"

@@ -5,6 +5,7 @@ import { healthySite, type SiteState } from "../jobs/siteBreaker.ts"
 import { makeAccess, openDatabase, StoreError } from "./database.ts"
 import { makeMailReceipts, type MailRecord, type MailRecorded } from "./mailReceipts.ts"
 import { makeReadModel, type ReadModel } from "./readModel.ts"
+import { makeWatchRecords, type WatchRecords } from "./watchRecords.ts"
 import { decodeDueSites, decodeJobs, decodeSites, decodeStories, decodeTime, type StoryFacts, type StoryRow } from "./rows.ts"
 
 // Everything that must survive a crash: stories, jobs, history events, site breakers and mail
@@ -69,7 +70,7 @@ export class Store extends Context.Service<Store, {
   recordMail(mail: MailRecord): Effect.Effect<MailRecorded, StoreError>
   uidsToFlag(mailbox: string, uidValidity: number): Effect.Effect<ReadonlyArray<number>, StoreError>
   markFlagged(mailbox: string, uidValidity: number, uids: ReadonlyArray<number>): Effect.Effect<void, StoreError>
-} & ReadModel>()("automated-fanfic/store/Store") {
+} & ReadModel & WatchRecords>()("automated-fanfic/store/Store") {
   static readonly layer = (file: string) => Layer.effect(
     Store,
     Effect.gen(function* () {
@@ -202,7 +203,8 @@ export class Store extends Context.Service<Store, {
       return Store.of({
         file, request, apply, claim, finish, recoverRunning, dueSites, nextDueAt, site, sites, stories, jobs, changeCounter, recordEvent,
         ...makeMailReceipts({ statement, inTransaction, read, fail }, requestWithin),
-        ...makeReadModel({ statement, inTransaction, read, fail })
+        ...makeReadModel({ statement, inTransaction, read, fail }),
+        ...makeWatchRecords({ statement, inTransaction, read, fail })
       })
     })
   )

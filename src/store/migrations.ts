@@ -151,5 +151,25 @@ export const migrations: ReadonlyArray<Migration> = [
   `
   ALTER TABLE jobs ADD COLUMN owner TEXT;
   ALTER TABLE jobs ADD COLUMN interruptions INTEGER NOT NULL DEFAULT 0;
+  `,
+  // Version 6: watch sources (library sweep, reading lists, feeds, Calibre import): what each story's site
+  // said when last asked, whether the story is followed, and each source's last run.
+  `
+  ALTER TABLE stories ADD COLUMN author TEXT;
+  ALTER TABLE stories ADD COLUMN status TEXT;
+  ALTER TABLE stories ADD COLUMN date_updated TEXT;
+  ALTER TABLE stories ADD COLUMN checked_at INTEGER;
+  ALTER TABLE stories ADD COLUMN watch TEXT NOT NULL DEFAULT 'follow' CHECK (watch IN ('follow', 'paused', 'ignored', 'gone'));
+  ALTER TABLE stories ADD COLUMN update_method TEXT;
+  CREATE TABLE watch_sources (
+    source TEXT PRIMARY KEY,
+    last_run_at INTEGER,
+    next_run_at INTEGER,
+    found INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    updated_at INTEGER NOT NULL
+  );
   `
 ]

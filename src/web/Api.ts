@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, OpenApi } from "effect/http-api"
 import { JobState } from "../jobs/Job.ts"
+import { UpdateMethod } from "../config/ConfigSchema.ts"
 
 // The HTTP API, schema first: every route's input and output, from which the server decodes
 // requests, encodes answers and writes /openapi.json. Live events (/api/events), /metrics and
@@ -168,12 +169,44 @@ export class SitesGroup extends HttpApiGroup.make("sites")
     HttpApiEndpoint.post("resume", "/api/sites/:site/resume", { params: { site: Schema.String }, success: Changed, error: [NotFound, Conflict] })
   ) {}
 
+export const SourceView = Schema.Struct({
+  // import, sweep, list:URL or feed:URL, as its requests are named in the history.
+  source: Schema.String,
+  lastRunAt: Nullable(Millis),
+  nextRunAt: Nullable(Millis),
+  found: Schema.Int,
+  error: Nullable(Schema.String)
+})
+
+const Message = Schema.Struct({ message: Schema.String })
+
+export class WatchGroup extends HttpApiGroup.make("watch")
+  .add(
+    // The watch sources beside the mailbox: last run, next run, stories found, errors.
+    HttpApiEndpoint.get("sources", "/api/watch", { success: Schema.Struct({ sources: Schema.Array(SourceView) }) }),
+    // follow, paused (no sweep, no alert-triggered update) or ignored.
+    HttpApiEndpoint.post("setWatch", "/api/stories/:key/watch", {
+      params: { key: Schema.String },
+      payload: Schema.Struct({ watch: Schema.Literals(["follow", "paused", "ignored"]) }),
+      success: Message,
+      error: NotFound
+    }),
+    // The story's own update_method; null for [calibre] update_method.
+    HttpApiEndpoint.post("setUpdateMethod", "/api/stories/:key/update-method", {
+      params: { key: Schema.String },
+      payload: Schema.Struct({ method: Schema.NullOr(UpdateMethod) }),
+      success: Message,
+      error: NotFound
+    })
+  ) {}
+
 export class Api extends HttpApi.make("automated-fanfic")
   .add(StatusGroup)
   .add(StoriesGroup)
   .add(JobsGroup)
   .add(HistoryGroup)
   .add(SitesGroup)
+  .add(WatchGroup)
   .annotateMerge(OpenApi.annotations({
     title: "automated-fanfic",
     description: "Status, history and control of automated-fanfic. Requests that change something need `Authorization: Bearer <web.token>` when a token is set, and `Content-Type: application/json`."

@@ -12,6 +12,7 @@ import { dashboardHtml } from "./dashboardPage.ts"
 import { makeLiveEvents } from "./liveEvents.ts"
 import { maxBodyBytes, refusalFor } from "./requestGuard.ts"
 import { makeStatusReader, StatusHandlers } from "./statusHandlers.ts"
+import { WatchHandlers } from "./watchHandlers.ts"
 import { metricsText } from "./statusSnapshot.ts"
 import { WebContext, type WebMode } from "./WebContext.ts"
 
@@ -29,7 +30,7 @@ const securityHeaders = {
 const pagePolicy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 const ApiRoutes = HttpApiBuilder.layer(Api, { openapiPath: "/openapi.json" }).pipe(
-  Layer.provide([StatusHandlers, StoriesHandlers, JobsHandlers, HistoryHandlers, SitesHandlers])
+  Layer.provide([StatusHandlers, StoriesHandlers, JobsHandlers, HistoryHandlers, SitesHandlers, WatchHandlers])
 )
 
 const PlainRoutes = HttpRouter.use(Effect.fn(function* (router) {

@@ -1,5 +1,6 @@
 import { dashboardBasics } from "./dashboardScript.ts"
 import { dashboardViews } from "./dashboardViews.ts"
+import { dashboardWatch } from "./dashboardWatch.ts"
 
 // The dashboard the daemon serves at GET /: one self-contained page (no external resources), live
 // through /api/events. Everything the server sends is put in with textContent (dashboardScript.ts).
@@ -139,6 +140,10 @@ export const dashboardHtml: string = `<!doctype html>
     <h2>Sites</h2>
     <table id="sites" class="cards"><thead><tr><th>Site</th><th>State</th><th>Paused until</th><th>Last error</th><th></th></tr></thead><tbody></tbody></table>
   </section>
+  <section class="wide" id="watch-section">
+    <h2>Watch sources <span class="sub">beside the mailbox</span></h2>
+    <table id="watch" class="cards"><thead><tr><th>Source</th><th>Last run</th><th>Next run</th><th>Found</th><th>Error</th></tr></thead><tbody></tbody></table>
+  </section>
   <section class="wide" id="stories-section">
     <h2>Stories <span class="sub" id="stories-total"></span></h2>
     <div class="toolbar"><input id="stories-search" type="search" placeholder="Search title, URL, site" aria-label="Search stories"></div>
@@ -156,7 +161,7 @@ export const dashboardHtml: string = `<!doctype html>
     <pre id="config">loading…</pre>
   </section>
 </main>
-<script>${dashboardBasics}${dashboardViews}</script>
+<script>${dashboardBasics}${dashboardWatch}${dashboardViews}</script>
 </body>
 </html>
 `

@@ -201,13 +201,13 @@ export const dashboardViews: string = String.raw`
     var data = await getJson("/api/config");
     if (data) $("config").textContent = JSON.stringify(data.config, null, 2);
   }
-  function loadAll() { loadStatus(); loadStories(); loadConfig(); return loadHistory(); }
+  function loadAll() { loadStatus(); loadStories(); loadConfig(); loadWatch(); return loadHistory(); }
 
   // At most one status and stories reload per 500 ms, however many events arrive.
   var lastRefresh = 0, refreshTimer = null;
   function refreshSoon() {
     if (refreshTimer !== null) return;
-    refreshTimer = setTimeout(function () { refreshTimer = null; lastRefresh = Date.now(); loadStatus(); loadStories(); }, Math.max(0, lastRefresh + 500 - Date.now()));
+    refreshTimer = setTimeout(function () { refreshTimer = null; lastRefresh = Date.now(); loadStatus(); loadStories(); loadWatch(); }, Math.max(0, lastRefresh + 500 - Date.now()));
   }
 
   function setLive(on) {

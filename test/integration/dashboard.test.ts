@@ -92,6 +92,8 @@ describe("dashboard", () => {
       { timeout: 90_000, polling: 250 }
     )
     expect(await page.evaluate(() => document.documentElement.dataset["testMarker"])).toBe("kept")
+    // The daemon read the library in at its start: the watch sources table says so.
+    await page.locator("#watch tr", { hasText: "import" }).waitFor({ timeout: 15_000 })
     expect(await page.locator("#history li").count()).toBeGreaterThan(0)
     expect(Number(await page.textContent('#counts [data-count="done"] b'))).toBeGreaterThanOrEqual(1)
     await page.evaluate(() => window.scrollTo(0, 0))
