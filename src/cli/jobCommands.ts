@@ -36,7 +36,10 @@ export const status = Command.make(
     yield* Effect.gen(function* () {
       const store = yield* Store
       const now = yield* Clock.currentTimeMillis
-      const data = { file: store.file, now, jobs: yield* store.jobs(), stories: yield* store.stories, sites: yield* store.sites }
+      const data = {
+        file: store.file, now, jobs: yield* store.jobs(), stories: yield* store.stories, sites: yield* store.sites,
+        sources: yield* store.sources, watched: yield* store.watchedStories
+      }
       const daemonHealth = readHealth(healthFileIn(dirname(store.file)))
       const verdict = judgeHealth(daemonHealth, now, isAlive)
       if (json) {

@@ -7,11 +7,12 @@ import { ImapSource } from "../mail/ImapSource.ts"
 import { isFailure, reportLine, type StoryReport, summaryCounts, summaryLine } from "../pipeline/StoryReport.ts"
 import { Store } from "../store/Store.ts"
 import type { StoryUrl } from "../stories/StoryUrl.ts"
+import { Watch } from "../watch/Watch.ts"
 import { startWeb } from "../web/startWeb.ts"
 import { StoriesFailed, UsageError } from "./CliErrors.ts"
 import { queueStories } from "./queueStories.ts"
 import { globalOptions, parseUrls } from "./root.ts"
-import { intakeLayer, loggingLayer, storiesLayer, storyLayer } from "./runtime.ts"
+import { intakeLayer, loggingLayer, storiesLayer, storyLayer, watchLayer } from "./runtime.ts"
 import { parseWaitDuration } from "./waitDuration.ts"
 
 // A single pass for cron and CI. Every path goes through the Store and the Coordinator, so each
@@ -61,12 +62,21 @@ const runStories = (links: ReadonlyArray<StoryUrl>, json: boolean, waitMs: numbe
     yield* finish([...reports, ...missed], json)
   }).pipe(Effect.scoped)
 
-// Without --url: check the mailbox once, then run every due job in the store (and, with
-// --wait-retries, the retries that fall due within that time).
+// The watch sources whose time has come (import, library sweep, reading lists, feeds) queue their jobs.
+const runDueWatchSources = Effect.gen(function* () {
+  for (const outcome of yield* (yield* Watch).pass({ all: false })) {
+    if (outcome.error === null) yield* Effect.logInfo(`${outcome.source}: ${outcome.found} found, ${outcome.jobIds.length} job(s) queued`)
+    else yield* Effect.logWarning(`${outcome.source}: ${outcome.error}`)
+  }
+})
+
+// Without --url: check the mailbox and the due watch sources once, then run every due job in the
+// store (and, with --wait-retries, the retries that fall due within that time).
 const runQueue = (json: boolean, waitMs: number) =>
   Effect.gen(function* () {
     yield* startWeb({ mode: "once", wake: Effect.void })
     yield* checkMailOnce
+    yield* runDueWatchSources
     const reports = yield* (yield* Coordinator).drainUntil((yield* Clock.currentTimeMillis) + waitMs)
     yield* finish(reports, json)
   }).pipe(Effect.scoped)
@@ -108,7 +118,7 @@ export const once = Command.make(
     }
     const services = storyLayer(options, { createLibrary }, withLibrary)
     if (url.length === 0) {
-      return yield* runQueue(json, waitMs).pipe(Effect.provide(intakeLayer(services)), Effect.provide(loggingLayer(options)))
+      return yield* runQueue(json, waitMs).pipe(Effect.provide(watchLayer(intakeLayer(services))), Effect.provide(loggingLayer(options)))
     }
     const links = yield* parseUrls(url)
     yield* runStories(links, json, waitMs).pipe(Effect.provide(storiesLayer(services)), Effect.provide(loggingLayer(options)))

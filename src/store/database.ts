@@ -1,5 +1,5 @@
 import { Effect, Schema, Semaphore } from "effect"
-import { existsSync, mkdirSync, statSync } from "node:fs"
+import { existsSync, linkSync, mkdirSync, rmSync, statSync } from "node:fs"
 import { dirname } from "node:path"
 import { DatabaseSync, type StatementSync } from "node:sqlite"
 import { migrations } from "./migrations.ts"
@@ -55,7 +55,7 @@ const migrate = (db: DatabaseSync, file: string): void => {
 const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : undefined)
 
 // SQLite takes a 0-byte file for a new database, but this program never leaves one: it creates
-// the file and fills it in one go. An empty store that exists is one whose contents were lost
+// the file whole (createWhole). An empty store that exists is one whose contents were lost
 // (truncated by a copy, a full disk, a crashed editor); taken as new, every queued job would
 // vanish without a word. Unless its write-ahead log holds the data, it is refused like a
 // garbled one.
@@ -67,11 +67,30 @@ const refuseEmpty = (file: string) => {
   })
 }
 
+// A new store appears whole: made under another name and linked into place, which fails harmlessly
+// when another process got there first. SQLite alone would leave a 0-byte file until its first
+// write, which a process opening the folder at that moment would take for a lost store.
+const createWhole = (file: string) => {
+  if (existsSync(file)) return
+  mkdirSync(dirname(file), { recursive: true })
+  const draft = `${file}.new-${process.pid}-${Date.now()}`
+  try {
+    const db = new DatabaseSync(draft)
+    db.exec("CREATE TABLE store_created (at INTEGER); DROP TABLE store_created")
+    db.close()
+    linkSync(draft, file)
+  } catch (error) {
+    if (!(error instanceof Error && "code" in error && error.code === "EEXIST")) throw error
+  } finally {
+    rmSync(draft, { force: true })
+  }
+}
+
 const open = (file: string) =>
   Effect.try({
     try: () => {
       refuseEmpty(file)
-      mkdirSync(dirname(file), { recursive: true })
+      createWhole(file)
       // The busy timeout first: switching a new file to WAL already needs a lock another process may hold.
       const db = new DatabaseSync(file, { timeout: 5000 })
       // synchronous=NORMAL in WAL mode: a killed process loses nothing committed; only a power cut may lose the last few commits.
