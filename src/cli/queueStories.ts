@@ -2,7 +2,7 @@ import { Effect } from "effect"
 import type { Job } from "../jobs/Job.ts"
 import type { StoryRef } from "../sites/siteId.ts"
 import { Store } from "../store/Store.ts"
-import { identifyStories } from "../stories/identifyStories.ts"
+import { identifyStories } from "../sites/identifyStories.ts"
 import { InvalidStoryUrl, type StoryUrl } from "../stories/StoryUrl.ts"
 
 // Links a person typed (`add`, `once --url`) become jobs in the Store. Every link is checked

@@ -4,7 +4,8 @@ import { join } from "node:path"
 import { AppConfig } from "../config/AppConfig.ts"
 import { ConfigError } from "../config/ConfigError.ts"
 import { projectRoot } from "../process/projectRoot.ts"
-import { type CommandResult, makeCommandRunner } from "../process/runCommand.ts"
+import { CommandRunner } from "../process/CommandRunner.ts"
+import type { CommandResult } from "../process/runCommand.ts"
 import { type StoryMetadata, parseJsonList, parseJsonMeta } from "./metadata.ts"
 import { buildArgs, checkArgs, type FetchTarget, listArgs, newStoryFileName } from "./arguments.ts"
 import type { StoryUrl } from "../stories/StoryUrl.ts"
@@ -73,7 +74,7 @@ export class FanFicFare extends Context.Service<FanFicFare, {
     FanFicFare,
     Effect.gen(function* () {
       const { values: config, file: configFile } = yield* AppConfig
-      const runCommand = yield* makeCommandRunner
+      const runner = yield* CommandRunner
       const executable = locateExecutable(config.fanficfare.path)
       // AutomatedFanfic's process.worker_timeout, never used there, is honoured here when set.
       const timeout = Duration.seconds(config.process.worker_timeout ?? config.fanficfare.timeout_seconds)
@@ -87,7 +88,7 @@ export class FanFicFare extends Context.Service<FanFicFare, {
         new FanFicFareUnavailable({ executable, reason: error.message })
 
       const run = (workDir: string, args: ReadonlyArray<string>) =>
-        runCommand({
+        runner.run({
           command: executable,
           args,
           cwd: workDir,
@@ -97,7 +98,7 @@ export class FanFicFare extends Context.Service<FanFicFare, {
         })
 
       const readVersion = Effect.gen(function* () {
-        const result: CommandResult = yield* runCommand({ command: executable, args: ["--version"], timeout: "60 seconds" })
+        const result: CommandResult = yield* runner.run({ command: executable, args: ["--version"], timeout: "60 seconds" })
         const match = /Version:\s*(\S+)/.exec(result.stdout)
         if (result.exitCode !== 0 || match?.[1] === undefined) {
           return yield* new FanFicFareUnavailable({ executable, reason: `--version answered: ${(result.stderr || result.stdout).trim().slice(-300)}` })
@@ -178,5 +179,5 @@ export class FanFicFare extends Context.Service<FanFicFare, {
 
       return FanFicFare.of({ executable, version, fetch, check, list })
     })
-  )
+  ).pipe(Layer.provide(CommandRunner.layer))
 }

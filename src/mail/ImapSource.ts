@@ -1,7 +1,7 @@
 import { Clock, Context, Duration, Effect, Layer, Queue, Redacted, Schedule } from "effect"
 import { AppConfig } from "../config/AppConfig.ts"
 import { Notifier } from "../notify/Notifier.ts"
-import { makeCommandRunner } from "../process/runCommand.ts"
+import { CommandRunner } from "../process/CommandRunner.ts"
 import { Sites } from "../sites/Sites.ts"
 import type { SitesUnavailable } from "../sites/fanFicFareSites.ts"
 import { Store, type StoreError } from "../store/Store.ts"
@@ -38,14 +38,14 @@ export class ImapSource extends Context.Service<ImapSource, {
       const store = yield* Store
       const sites = yield* Sites
       const notifier = yield* Notifier
-      const runCommand = yield* makeCommandRunner
+      const runner = yield* CommandRunner
       const rules = { disabledSites: email.disabled_sites, markRead: email.mark_read }
       const server = serverName(email)
 
       // A token command runs at every connection: access tokens expire within the hour.
       const secret = Effect.gen(function* () {
         if (email.access_token_command !== "") {
-          const result = yield* runCommand({ command: "/bin/sh", args: ["-c", email.access_token_command], timeout: "30 seconds" }).pipe(
+          const result = yield* runner.run({ command: "/bin/sh", args: ["-c", email.access_token_command], timeout: "30 seconds" }).pipe(
             Effect.mapError((error) => new MailLoginRefused({ server, user: email.email, detail: `[email] access_token_command: ${error.message}` }))
           )
           const token = result.stdout.trim()
@@ -111,5 +111,5 @@ export class ImapSource extends Context.Service<ImapSource, {
 
       return ImapSource.of({ configured: mailConfigured(email), checkOnce, run })
     })
-  )
+  ).pipe(Layer.provide(CommandRunner.layer))
 }

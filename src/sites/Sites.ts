@@ -1,7 +1,7 @@
 import { Context, Effect, Layer } from "effect"
 import { AppConfig } from "../config/AppConfig.ts"
 import { locateExecutable } from "../fanficfare/FanFicFare.ts"
-import { makeCommandRunner } from "../process/runCommand.ts"
+import { CommandRunner } from "../process/CommandRunner.ts"
 import { classifyKnownLink, type LinkVerdict } from "./knownSites.ts"
 import { locatePython, locateScript, makeFanFicFareSites, type NormalizedStory, type SitesUnavailable } from "./fanFicFareSites.ts"
 import { siteIdOfHost, storyRef } from "./siteId.ts"
@@ -71,7 +71,7 @@ export class Sites extends Context.Service<Sites, {
     Effect.gen(function* () {
       const config = (yield* AppConfig).values
       const python = locatePython(config.fanficfare.python, locateExecutable(config.fanficfare.path))
-      return Sites.of(makeSites(makeFanFicFareSites(python, locateScript(), yield* makeCommandRunner)))
+      return Sites.of(makeSites(makeFanFicFareSites(python, locateScript(), yield* CommandRunner)))
     })
-  )
+  ).pipe(Layer.provide(CommandRunner.layer))
 }

@@ -3,6 +3,7 @@ import { Calibre, type CalibreError } from "../calibre/Calibre.ts"
 import { AppConfig } from "../config/AppConfig.ts"
 import type { SitesUnavailable } from "../sites/fanFicFareSites.ts"
 import { Sites } from "../sites/Sites.ts"
+import { CommandRunner } from "../process/CommandRunner.ts"
 import { Store, type StoreError } from "../store/Store.ts"
 import { type ChapterCountFailed, makeChapterCounter } from "./epubChapters.ts"
 import { epubPathOf, importedStory } from "./libraryBooks.ts"
@@ -55,5 +56,5 @@ export class LibraryImport extends Context.Service<LibraryImport, {
 
       return LibraryImport.of({ run })
     })
-  )
+  ).pipe(Layer.provide(CommandRunner.layer))
 }

@@ -1,7 +1,7 @@
 import type { Job } from "../jobs/Job.ts"
 import { describeSite, healthySite, isPaused, type SiteState } from "../jobs/siteBreaker.ts"
-import type { StoryRow } from "../store/rows.ts"
-import type { SourceState, WatchedStory } from "../store/watchRecords.ts"
+import type { StoryRow } from "./rows.ts"
+import type { SourceState, WatchedStory } from "./watchRecords.ts"
 
 // What `status` prints. Pure: the command reads the Store and hands the rows here.
 
