@@ -30,7 +30,7 @@ const loggingLayer = (options: StartOptions) =>
 export const startLayer = (options: StartOptions) => Layer.merge(Layer.succeed(GlobalOptions)(options), loggingLayer(options))
 
 /** What `once` may choose about the library. */
-export interface LibraryChoice {
+interface LibraryChoice {
   /** `--library DIR`: this library instead of [calibre] path. */
   readonly path: string | undefined
   /** `--create-library`: an empty library is made there if there is none. */

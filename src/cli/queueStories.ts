@@ -8,9 +8,12 @@ import { InvalidStoryUrl, type StoryUrl } from "../stories/StoryUrl.ts"
 // Links a person typed (`add`, `once --url`) become jobs in the Store. Every link is checked
 // before any is queued, so a typo queues nothing.
 
-export interface QueuedStory {
+interface QueuedStory {
+  /** The story the link names. */
   readonly story: StoryRef
+  /** Its job, new or the one already queued. */
   readonly job: Job
+  /** True when the link joined a job already queued for the story. */
   readonly merged: boolean
 }
 

@@ -17,7 +17,7 @@ interface ConfigSource {
 }
 
 /** The configuration a run uses, and the data folder it leads to. */
-export interface Configuration extends LoadedConfig {
+interface Configuration extends LoadedConfig {
   /** Where the job store and the daemon's health file live (dataDir.ts says how it is chosen). */
   readonly dataDir: string
 }

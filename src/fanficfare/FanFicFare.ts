@@ -21,15 +21,19 @@ export class FanFicFareUnavailable extends Schema.TaggedError<FanFicFareUnavaila
   }
 }
 
-export interface CheckResult {
+interface CheckResult {
+  /** What FanFicFare's answer came to. */
   readonly outcome: FanFicFareOutcome
+  /** The story's metadata, when FanFicFare printed it. */
   readonly metadata: Option.Option<StoryMetadata>
 }
 
 export interface FetchResult {
+  /** What the run came to. */
   readonly outcome: FanFicFareOutcome
+  /** The story's metadata, when FanFicFare printed it. */
   readonly metadata: Option.Option<StoryMetadata>
-  // Where the story file is after the run (new downloads get a fixed name inside the work directory).
+  /** Where the story file is after the run (new downloads get a fixed name inside the work directory). */
   readonly epub: string
 }
 
@@ -61,13 +65,15 @@ export const locateExecutable = (configured: string): string => {
 }
 
 export class FanFicFare extends Context.Service<FanFicFare, {
+  /** The fanficfare program this service runs. */
   readonly executable: string
-  // Asked once, in the background from start-up on (FanFicFare takes over a second to start), then remembered.
+  /** Asked once, in the background from start-up on (FanFicFare takes over a second to start), then remembered. */
   readonly version: Effect.Effect<string, FanFicFareUnavailable>
+  /** Downloads or updates one story in `workDir`. */
   fetch(workDir: string, target: FetchTarget): Effect.Effect<FetchResult, FanFicFareUnavailable>
-  // What the site says of a story now (chapters, last update), without downloading it.
+  /** What the site says of a story now (chapters, last update), without downloading it. */
   check(workDir: string, url: StoryUrl): Effect.Effect<CheckResult, FanFicFareUnavailable>
-  // The story links on a page (--list): the links, or the outcome that explains why there are none.
+  /** The story links on a page (--list): the links, or the outcome that explains why there are none. */
   list(workDir: string, page: string): Effect.Effect<Result.Result<ReadonlyArray<string>, FanFicFareOutcome>, FanFicFareUnavailable>
 }>()("automated-fanfic/fanficfare/FanFicFare") {
   static readonly layer = Layer.effect(

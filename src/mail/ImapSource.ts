@@ -13,7 +13,7 @@ import { type EmailSettings, mailConfigured, openSession, serverName } from "./m
 // watches it for good: IDLE where the server pushes, a check every sleep_time regardless (it
 // also flags on_success mail), and after any drop a new connection with growing pauses.
 
-export type IntakeError = MailError | SitesUnavailable | StoreError
+type IntakeError = MailError | SitesUnavailable | StoreError
 
 // After a drop: 1 s, 2 s, 4 s … never more than two minutes apart, jittered so that many clients
 // do not return at once.
@@ -25,9 +25,11 @@ const reconnectSchedule = Schedule.exponential(Duration.seconds(1), 2).pipe(
 const healthySessionMs = 30_000
 
 export class ImapSource extends Context.Service<ImapSource, {
+  /** Whether [email] names a server and an account; without them there is no mailbox to read. */
   readonly configured: boolean
+  /** Reads the mailbox a single time (`once`). */
   readonly checkOnce: Effect.Effect<CatchUpSummary, IntakeError>
-  // Runs until interrupted; fails only when the very first connection fails for a reason no retry can fix.
+  /** Runs until interrupted; fails only when the very first connection fails for a reason no retry can fix. */
   run(afterCommit: Effect.Effect<void>): Effect.Effect<never, IntakeError>
 }>()("automated-fanfic/mail/ImapSource") {
   static readonly layer = Layer.effect(

@@ -13,6 +13,7 @@ import type { Target } from "./targets.ts"
 // pauses; every attempt is written to the history. Labels, never URLs, are logged.
 
 export class Notifier extends Context.Service<Notifier, {
+  /** Queues a notification; never waits for its delivery. */
   notify(notification: Notification): Effect.Effect<void>
 }>()("automated-fanfic/notify/Notifier") {
   // For commands that have nothing to deliver to: notifications go to the log only.

@@ -22,11 +22,14 @@ export class DeliveryFailed extends Schema.TaggedError<DeliveryFailed>()("Delive
   }
 }
 
-export interface DeliveryOptions {
+interface DeliveryOptions {
+  /** The services' API addresses ([notifications] *_api; tests point them at local stand-ins). */
   readonly endpoints: Endpoints
+  /** How long one request may take. */
   readonly timeoutMs: number
+  /** Starts the apprise program for the schemes only it speaks. */
   readonly runner: CommandRunner["Service"]
-  // The Apprise program (tests name one that does not exist).
+  /** The Apprise program (tests name one that does not exist). */
   readonly apprise?: string
 }
 

@@ -12,8 +12,10 @@ import { unwrapLink } from "./unwrap.ts"
 
 export type Identified = Exclude<LinkVerdict, { readonly _tag: "AskFanFicFare" }>
 
-export interface FanFicFareSiteRules {
+interface FanFicFareSiteRules {
+  /** The hosts FanFicFare has an adapter for. */
   readonly domains: Effect.Effect<{ readonly domains: ReadonlyArray<string> }, SitesUnavailable>
+  /** Each link's story as FanFicFare names it, or null where it names none. */
   readonly normalize: (urls: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<NormalizedStory | null>, SitesUnavailable>
 }
 
@@ -64,6 +66,7 @@ export const makeSites = (fanFicFare: FanFicFareSiteRules) => {
 }
 
 export class Sites extends Context.Service<Sites, {
+  /** Which story, if any, each link names, in the order given. */
   identify(links: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<Identified>, SitesUnavailable>
 }>()("automated-fanfic/sites/Sites") {
   static readonly layer = Layer.effect(
