@@ -8,4 +8,5 @@ installSignalGuard()
 process.title = "automated-fanfic"
 const { runCli } = await import("./cli/run.ts")
 if (stopRequested()) process.exit(interruptedExitCode())
-runCli()
+// The only place the program reads its environment; every command gets it from here.
+runCli(process.env)

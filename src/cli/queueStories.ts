@@ -2,15 +2,18 @@ import { Effect } from "effect"
 import type { Job } from "../jobs/Job.ts"
 import type { StoryRef } from "../sites/siteId.ts"
 import { Store } from "../store/Store.ts"
-import { identifyStories } from "../stories/identifyStories.ts"
+import { identifyStories } from "../sites/identifyStories.ts"
 import { InvalidStoryUrl, type StoryUrl } from "../stories/StoryUrl.ts"
 
 // Links a person typed (`add`, `once --url`) become jobs in the Store. Every link is checked
 // before any is queued, so a typo queues nothing.
 
-export interface QueuedStory {
+interface QueuedStory {
+  /** The story the link names. */
   readonly story: StoryRef
+  /** Its job, new or the one already queued. */
   readonly job: Job
+  /** True when the link joined a job already queued for the story. */
   readonly merged: boolean
 }
 

@@ -1,5 +1,6 @@
 import { Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
+import type { StartOptions } from "../config/GlobalOptions.ts"
 import { InvalidStoryUrl, parseStoryUrl } from "../stories/StoryUrl.ts"
 
 // The top command and the flags every subcommand shares.
@@ -21,11 +22,11 @@ export const root = Command.make("automated-fanfic").pipe(
   )
 )
 
-export const globalOptions = Effect.map(root, (flags) => ({
-  config: Option.getOrUndefined(flags.config),
-  verbose: flags.verbose,
-  logFormat: flags.logFormat
-}))
+// The parsed global flags with the environment the entry read.
+export const startOptions = (
+  flags: { readonly config: Option.Option<string>; readonly verbose: boolean; readonly logFormat: StartOptions["logFormat"] },
+  environment: StartOptions["environment"]
+): StartOptions => ({ config: Option.getOrUndefined(flags.config), verbose: flags.verbose, logFormat: flags.logFormat, environment })
 
 export const parseUrls = (inputs: ReadonlyArray<string>) =>
   Effect.forEach(inputs, (input) => {

@@ -1,6 +1,6 @@
 import { Context, Duration, Effect, Layer, Queue, Redacted, Schedule } from "effect"
 import { AppConfig } from "../config/AppConfig.ts"
-import { makeCommandRunner } from "../process/runCommand.ts"
+import { CommandRunner } from "../process/CommandRunner.ts"
 import { Store } from "../store/Store.ts"
 import { type DeliveryFailed, makeDelivery } from "./deliver.ts"
 import { type Message, type Notification, render, renderDigest } from "./Notification.ts"
@@ -13,6 +13,7 @@ import type { Target } from "./targets.ts"
 // pauses; every attempt is written to the history. Labels, never URLs, are logged.
 
 export class Notifier extends Context.Service<Notifier, {
+  /** Queues a notification; never waits for its delivery. */
   notify(notification: Notification): Effect.Effect<void>
 }>()("automated-fanfic/notify/Notifier") {
   // For commands that have nothing to deliver to: notifications go to the log only.
@@ -31,7 +32,7 @@ export class Notifier extends Context.Service<Notifier, {
       const { send: deliver } = makeDelivery({
         endpoints: { pushbullet: settings.pushbullet_api, discord: settings.discord_api, telegram: settings.telegram_api },
         timeoutMs: settings.timeout_seconds * 1000,
-        runCommand: yield* makeCommandRunner
+        runner: yield* CommandRunner
       })
       const history = (kind: string, detail: string) => store.recordEvent(kind, detail).pipe(Effect.ignore)
 
@@ -99,5 +100,5 @@ export class Notifier extends Context.Service<Notifier, {
             : Effect.logInfo(`notification: ${render(notification).title}`).pipe(Effect.andThen(Queue.offer(incoming, notification)), Effect.asVoid)
       })
     })
-  )
+  ).pipe(Layer.provide(CommandRunner.layer))
 }

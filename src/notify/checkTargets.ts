@@ -1,6 +1,6 @@
 import { Effect, Redacted } from "effect"
 import type { ConfigFile } from "../config/ConfigSchema.ts"
-import { makeCommandRunner } from "../process/runCommand.ts"
+import { CommandRunner } from "../process/CommandRunner.ts"
 import { targetsFromConfig } from "./configuredTargets.ts"
 import { makeDelivery } from "./deliver.ts"
 
@@ -10,7 +10,7 @@ export const checkTargets = Effect.fn("checkTargets")(function* (config: ConfigF
   const delivery = makeDelivery({
     endpoints: { pushbullet: config.notifications.pushbullet_api, discord: config.notifications.discord_api, telegram: config.notifications.telegram_api },
     timeoutMs: 30_000,
-    runCommand: yield* makeCommandRunner
+    runner: yield* CommandRunner
   })
   const lines = problems.map((problem) => `notification target ${problem.label}: unusable, ${problem.reason}`)
   for (const target of targets) {

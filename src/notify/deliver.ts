@@ -2,7 +2,7 @@ import { Effect, Schema } from "effect"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import type { CommandNotFound, CommandRequest, CommandResult, CommandTimedOut } from "../process/runCommand.ts"
+import type { CommandRunner } from "../process/CommandRunner.ts"
 import { type Endpoints, type HttpCall, httpCalls } from "./httpCalls.ts"
 import { mailTransport } from "./mailTransport.ts"
 import type { Message } from "./Notification.ts"
@@ -22,13 +22,14 @@ export class DeliveryFailed extends Schema.TaggedError<DeliveryFailed>()("Delive
   }
 }
 
-type Runner = (request: CommandRequest) => Effect.Effect<CommandResult, CommandNotFound | CommandTimedOut>
-
-export interface DeliveryOptions {
+interface DeliveryOptions {
+  /** The services' API addresses ([notifications] *_api; tests point them at local stand-ins). */
   readonly endpoints: Endpoints
+  /** How long one request may take. */
   readonly timeoutMs: number
-  readonly runCommand: Runner
-  // The Apprise program (tests name one that does not exist).
+  /** Starts the apprise program for the schemes only it speaks. */
+  readonly runner: CommandRunner["Service"]
+  /** The Apprise program (tests name one that does not exist). */
   readonly apprise?: string
 }
 
@@ -90,7 +91,7 @@ export const makeDelivery = (options: DeliveryOptions) => {
         return directory
       }),
       (directory) =>
-        options.runCommand({
+        options.runner.run({
           command: options.apprise ?? "apprise",
           args: [...(dryRun ? ["--dry-run"] : []), "-t", message.title, "-b", message.body, "-c", join(directory, "apprise.txt")],
           timeout: `${options.timeoutMs} millis`

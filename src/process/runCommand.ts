@@ -10,18 +10,26 @@ import { holdOwnerLock, tempOwnerLock } from "./ownership.ts"
 // when it is SIGKILLed (children.ts).
 
 export interface CommandRequest {
+  /** The program: a path, or a name looked up on PATH. */
   readonly command: string
+  /** Its arguments, passed as they are (no shell). */
   readonly args: ReadonlyArray<string>
+  /** The folder it runs in; this process's when absent. */
   readonly cwd?: string
+  /** Variables added to this process's environment for the child. */
   readonly env?: Readonly<Record<string, string>>
-  // Text written to the child's standard input, which is then closed.
+  /** Text written to the child's standard input, which is then closed. */
   readonly input?: string
+  /** How long it may run before its whole process group is killed. */
   readonly timeout: Duration.Input
 }
 
 export interface CommandResult {
+  /** Its exit code, or the shell's 128 + N when signal N killed it. */
   readonly exitCode: number
+  /** Its standard output, as text. */
   readonly stdout: string
+  /** Its standard error, as text. */
   readonly stderr: string
 }
 
@@ -94,6 +102,7 @@ export const runCommand = Effect.fn("runCommand")(function* (request: CommandReq
 })
 
 // A runCommand bound to the spawner of the layer that builds it, so service methods need nothing.
+// CommandRunner.layer is made of it; Calibre.ts still calls it directly.
 export const makeCommandRunner = Effect.gen(function* () {
   const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
   return (request: CommandRequest) =>

@@ -1,7 +1,7 @@
 import { Context, Effect, Layer } from "effect"
 import { AppConfig } from "../config/AppConfig.ts"
 import { locateExecutable } from "../fanficfare/FanFicFare.ts"
-import { makeCommandRunner } from "../process/runCommand.ts"
+import { CommandRunner } from "../process/CommandRunner.ts"
 import { classifyKnownLink, type LinkVerdict } from "./knownSites.ts"
 import { locatePython, locateScript, makeFanFicFareSites, type NormalizedStory, type SitesUnavailable } from "./fanFicFareSites.ts"
 import { siteIdOfHost, storyRef } from "./siteId.ts"
@@ -12,8 +12,10 @@ import { unwrapLink } from "./unwrap.ts"
 
 export type Identified = Exclude<LinkVerdict, { readonly _tag: "AskFanFicFare" }>
 
-export interface FanFicFareSiteRules {
+interface FanFicFareSiteRules {
+  /** The hosts FanFicFare has an adapter for. */
   readonly domains: Effect.Effect<{ readonly domains: ReadonlyArray<string> }, SitesUnavailable>
+  /** Each link's story as FanFicFare names it, or null where it names none. */
   readonly normalize: (urls: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<NormalizedStory | null>, SitesUnavailable>
 }
 
@@ -64,6 +66,7 @@ export const makeSites = (fanFicFare: FanFicFareSiteRules) => {
 }
 
 export class Sites extends Context.Service<Sites, {
+  /** Which story, if any, each link names, in the order given. */
   identify(links: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<Identified>, SitesUnavailable>
 }>()("automated-fanfic/sites/Sites") {
   static readonly layer = Layer.effect(
@@ -71,7 +74,7 @@ export class Sites extends Context.Service<Sites, {
     Effect.gen(function* () {
       const config = (yield* AppConfig).values
       const python = locatePython(config.fanficfare.python, locateExecutable(config.fanficfare.path))
-      return Sites.of(makeSites(makeFanFicFareSites(python, locateScript(), yield* makeCommandRunner)))
+      return Sites.of(makeSites(makeFanFicFareSites(python, locateScript(), yield* CommandRunner)))
     })
-  )
+  ).pipe(Layer.provide(CommandRunner.layer))
 }

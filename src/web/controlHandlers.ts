@@ -1,11 +1,11 @@
 import { Effect } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import type { Job } from "../jobs/Job.ts"
-import { identifyStories } from "../stories/identifyStories.ts"
+import { identifyStories } from "../sites/identifyStories.ts"
 import { InvalidStoryUrl, parseStoryUrl, type StoryUrl } from "../stories/StoryUrl.ts"
 import { Store } from "../store/Store.ts"
 import type { StoryRow } from "../store/rows.ts"
-import { storyJson } from "../cli/statusView.ts"
+import { storyJson } from "../store/statusView.ts"
 import { Api, Conflict, NotFound, Unavailable } from "./Api.ts"
 import { WebContext } from "./WebContext.ts"
 

@@ -2,7 +2,7 @@ import type { JobState } from "../jobs/Job.ts"
 import { describeSite, isPaused, type SiteState } from "../jobs/siteBreaker.ts"
 import type { DaemonHealth } from "../process/daemonHealth.ts"
 import type { OpenJob } from "../store/readModel.ts"
-import { siteStates } from "../cli/statusView.ts"
+import { siteStates } from "../store/statusView.ts"
 import type { StatusView } from "./Api.ts"
 
 // What /api/status, /api/widget and /metrics say, from what the Store and the daemon's health

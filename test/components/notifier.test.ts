@@ -10,7 +10,7 @@ import { AppConfig } from "../../src/config/AppConfig.ts"
 import type { Notification } from "../../src/notify/Notification.ts"
 import { Notifier } from "../../src/notify/Notifier.ts"
 import { makeDelivery } from "../../src/notify/deliver.ts"
-import { makeCommandRunner } from "../../src/process/runCommand.ts"
+import { CommandRunner } from "../../src/process/CommandRunner.ts"
 import { Store } from "../../src/store/Store.ts"
 import { runCli } from "../support/cli.ts"
 import { type HttpReceiver, startHttpReceiver, startSmtpReceiver } from "../support/receivers.ts"
@@ -168,10 +168,10 @@ describe("Notifier delivering to local receivers", () => {
 describe("unusable targets", () => {
   it.effect("a scheme for the apprise program is unusable when the program is missing", () =>
     Effect.gen(function* () {
-      const delivery = makeDelivery({ endpoints: { pushbullet: "", discord: "", telegram: "" }, timeoutMs: 5000, runCommand: yield* makeCommandRunner, apprise: "apprise-is-not-installed-here" })
+      const delivery = makeDelivery({ endpoints: { pushbullet: "", discord: "", telegram: "" }, timeoutMs: 5000, runner: yield* CommandRunner, apprise: "apprise-is-not-installed-here" })
       const verdict = yield* delivery.usable({ _tag: "Apprise", label: "rocket://…", url: "rocket://u:p@chat.example.test/room" }).pipe(Effect.flip)
       expect(verdict.reason).toContain("needs the apprise program, which is not installed")
-    }).pipe(Effect.provide(NodeServices.layer)))
+    }).pipe(Effect.provide(CommandRunner.layer), Effect.provide(NodeServices.layer)))
 
   it.live("check-config names a bad scheme and a missing token, without their secrets, and exits 2", () =>
     Effect.promise(async () => {

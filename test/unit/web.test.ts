@@ -4,7 +4,7 @@ import { interpretConfig } from "../../src/config/interpret.ts"
 import { healthySite } from "../../src/jobs/siteBreaker.ts"
 import { refusalFor } from "../../src/web/requestGuard.ts"
 import { maskUrlCredentials } from "../../src/config/maskUrls.ts"
-import { maskedConfig } from "../../src/cli/renderConfig.ts"
+import { maskedConfig } from "../../src/config/renderConfig.ts"
 import { metricsText, statusSnapshot, widgetOf } from "../../src/web/statusSnapshot.ts"
 
 // The pure parts of the HTTP API: who may do what, and what status says.

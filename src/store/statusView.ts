@@ -1,18 +1,25 @@
 import type { Job } from "../jobs/Job.ts"
 import { describeSite, healthySite, isPaused, type SiteState } from "../jobs/siteBreaker.ts"
-import type { StoryRow } from "../store/rows.ts"
-import type { SourceState, WatchedStory } from "../store/watchRecords.ts"
+import type { StoryRow } from "./rows.ts"
+import type { SourceState, WatchedStory } from "./watchRecords.ts"
 
-// What `status` prints. Pure: the command reads the Store and hands the rows here.
+// What `status` prints, and the story, source and site shapes the HTTP API shares with it. Pure: the
+// caller reads the Store and hands the rows here.
 
-export interface StatusData {
+interface StatusData {
+  /** The job store's file. */
   readonly file: string
+  /** The time the rows were read, for "paused until" and the like. */
   readonly now: number
+  /** Every job. */
   readonly jobs: ReadonlyArray<Job>
+  /** Every story. */
   readonly stories: ReadonlyArray<StoryRow>
+  /** The sites with a breaker record. */
   readonly sites: ReadonlyArray<SiteState>
-  // The watch sources' runs, and each story's watch settings, when the caller read them.
+  /** The watch sources' runs, when the caller read them. */
   readonly sources?: ReadonlyArray<SourceState>
+  /** Each story's watch settings, when the caller read them. */
   readonly watched?: ReadonlyArray<WatchedStory>
 }
 

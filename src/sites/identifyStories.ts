@@ -1,7 +1,7 @@
 import { Effect } from "effect"
-import { type Identified, Sites } from "../sites/Sites.ts"
-import type { StoryRef } from "../sites/siteId.ts"
-import { InvalidStoryUrl, type StoryUrl } from "./StoryUrl.ts"
+import { type Identified, Sites } from "./Sites.ts"
+import type { StoryRef } from "./siteId.ts"
+import { InvalidStoryUrl, type StoryUrl } from "../stories/StoryUrl.ts"
 
 // From links a person typed (`add`, the dashboard) to the stories they name, or why a link names none.
 
