@@ -1,10 +1,13 @@
-import { Clock, Context, Effect, Layer, Option, Result } from "effect"
+import { Clock, Context, Effect, Layer, Option } from "effect"
 import type { SQLInputValue } from "node:sqlite"
-import { type Job, type JobEvent, type JobRequest, type JobState, mergeRequest, transition } from "../jobs/Job.ts"
+import { type Job, type JobEvent, type JobRequest, type JobState, mergeRequest } from "../jobs/Job.ts"
 import { healthySite, type SiteState } from "../jobs/siteBreaker.ts"
 import { makeAccess, openDatabase, StoreError } from "./database.ts"
 import { makeMailReceipts, type MailRecord, type MailRecorded } from "./mailReceipts.ts"
-import { makeReadModel, type ReadModel } from "./readModel.ts"
+import { type Controls, makeControls } from "./controls.ts"
+import { makeJobEvents } from "./jobEvents.ts"
+import { makeQueries, type Queries } from "./queries.ts"
+import type { RequestOutcome } from "./types.ts"
 import { makeWatchRecords, type WatchRecords } from "./watchRecords.ts"
 import { decodeDueSites, decodeJobs, decodeSites, decodeStories, decodeTime, type StoryFacts, type StoryRow } from "./rows.ts"
 
@@ -12,11 +15,7 @@ import { decodeDueSites, decodeJobs, decodeSites, decodeStories, decodeTime, typ
 // receipts, in one SQLite file (WAL, so `status` can read while the daemon writes).
 
 export { StoreError }
-
-export interface RequestOutcome {
-  readonly job: Job
-  readonly merged: boolean
-}
+export type { RequestOutcome }
 
 export interface Finished {
   readonly job: Job
@@ -70,28 +69,30 @@ export class Store extends Context.Service<Store, {
   recordMail(mail: MailRecord): Effect.Effect<MailRecorded, StoreError>
   uidsToFlag(mailbox: string, uidValidity: number): Effect.Effect<ReadonlyArray<number>, StoreError>
   markFlagged(mailbox: string, uidValidity: number, uids: ReadonlyArray<number>): Effect.Effect<void, StoreError>
-} & ReadModel & WatchRecords>()("automated-fanfic/store/Store") {
+} & Queries & Controls & WatchRecords>()("automated-fanfic/store/Store") {
   static readonly layer = (file: string) => Layer.effect(
     Store,
     Effect.gen(function* () {
       const db = yield* openDatabase(file)
-      const { statement, inTransaction, read, fail } = yield* makeAccess(db, file)
+      const access = yield* makeAccess(db, file)
+      const { statement, inTransaction, read, fail } = access
+      const events = makeJobEvents(access)
+      const { insertEvent } = events
       const select = (sql: string, ...params: Array<SQLInputValue>) => decodeJobs(statement(sql).all(...params))
-      const record = (now: number, job: Job, kind: string, detail: string) =>
-        statement("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, ?, ?, ?, ?)").run(now, job.storyKey, job.id, kind, detail)
 
       const siteNamed = (name: string) => decodeSites(statement("SELECT * FROM sites WHERE site = ?").all(name))[0] ?? healthySite(name)
 
+      // A runner's event that the job's state does not allow is a bug, so it fails the call.
       const step = (now: number, jobId: number, event: JobEvent) => {
-        const current = select("SELECT * FROM jobs WHERE id = ?", jobId)[0]
-        if (current === undefined) throw fail(`job ${jobId} does not exist`)
-        const next = transition(current, event)
-        if (Result.isFailure(next)) throw fail(next.failure.message)
-        const job = next.success
-        statement("UPDATE jobs SET state = ?, attempts = ?, interruptions = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?")
-          .run(job.state, job.attempts, job.interruptions, job.nextAttemptAt, job.lastError, now, jobId)
-        record(now, job, event._tag, job.lastError ?? "")
-        return job
+        const result = events.applyEvent(now, jobId, event)
+        switch (result._tag) {
+          case "Missing":
+            throw fail(`job ${jobId} does not exist`)
+          case "NotAllowed":
+            throw fail(result.message)
+          case "Changed":
+            return result.job
+        }
       }
 
       const requestWithin = (now: number, incoming: JobRequest): RequestOutcome => {
@@ -108,7 +109,7 @@ export class Store extends Context.Service<Store, {
           "INSERT INTO jobs (story_key, url, site, state, attempts, force, origins, created_at, updated_at) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?)"
         ).run(incoming.storyKey, incoming.url, incoming.site, merged.force ? 1 : 0, JSON.stringify(merged.origins), now, now)
         const job = { ...merged, id: Number(inserted.lastInsertRowid) }
-        record(now, job, "requested", incoming.origin)
+        insertEvent(now, { storyKey: job.storyKey, jobId: job.id, kind: "requested", detail: incoming.origin })
         return { job, merged: false }
       }
 
@@ -197,14 +198,15 @@ export class Store extends Context.Service<Store, {
       const recordEvent = (kind: string, detail: string) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
           inTransaction(() => {
-            statement("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, NULL, NULL, ?, ?)").run(now, kind, detail)
+            insertEvent(now, { storyKey: null, jobId: null, kind, detail })
           }))
 
       return Store.of({
         file, request, apply, claim, finish, recoverRunning, dueSites, nextDueAt, site, sites, stories, jobs, changeCounter, recordEvent,
-        ...makeMailReceipts({ statement, inTransaction, read, fail }, requestWithin),
-        ...makeReadModel({ statement, inTransaction, read, fail }),
-        ...makeWatchRecords({ statement, inTransaction, read, fail })
+        ...makeMailReceipts(access, events, requestWithin),
+        ...makeQueries(access),
+        ...makeControls(access, events),
+        ...makeWatchRecords(access, events)
       })
     })
   )

@@ -1,7 +1,8 @@
 import { Clock, Effect } from "effect"
 import type { JobRequest } from "../jobs/Job.ts"
 import type { Access } from "./database.ts"
-import type { RequestOutcome } from "./Store.ts"
+import type { JobEvents } from "./jobEvents.ts"
+import type { RequestOutcome } from "./types.ts"
 
 // What the Store remembers of each handled message, so that no message is parsed twice and
 // its \Seen flag follows the configured rule even across crashes.
@@ -35,7 +36,7 @@ export interface MailRecorded {
 
 const uidList = (uids: ReadonlyArray<number>) => JSON.stringify(uids)
 
-export const makeMailReceipts = (access: Access, requestWithin: (now: number, request: JobRequest) => RequestOutcome) => {
+export const makeMailReceipts = (access: Access, events: JobEvents, requestWithin: (now: number, request: JobRequest) => RequestOutcome) => {
   const { statement, inTransaction, read } = access
 
   const handledUids = (mailbox: string, uidValidity: number, uids: ReadonlyArray<number>) =>
@@ -59,7 +60,7 @@ export const makeMailReceipts = (access: Access, requestWithin: (now: number, re
       }
       const origin = `mail ${mail.mailbox} ${mail.uidValidity}/${mail.uid}${mail.subject === null ? "" : `: ${mail.subject}`}`
       for (const note of mail.notes) {
-        statement("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, NULL, NULL, ?, ?)").run(now, note.kind, `${note.detail} (${origin})`)
+        events.insertEvent(now, { storyKey: null, jobId: null, kind: note.kind, detail: `${note.detail} (${origin})` })
       }
       return { recorded: true, outcomes }
     })

@@ -1,12 +1,11 @@
-import { Clock, Effect, Result, Schema } from "effect"
+import { Schema } from "effect"
 import type { SQLInputValue } from "node:sqlite"
-import { type Job, type JobEvent, JobState, transition } from "../jobs/Job.ts"
-import { healthySite } from "../jobs/siteBreaker.ts"
+import { type Job, JobState } from "../jobs/Job.ts"
 import type { Access } from "./database.ts"
 import { decodeJobs, decodeStories, type StoryRow } from "./rows.ts"
 
-// What the HTTP API reads (pages of stories, jobs and history, the open jobs with their
-// stories' titles, counts) and the few changes a person can ask for from the dashboard.
+// What the HTTP API reads: pages of stories, jobs and history, the open jobs with their
+// stories' titles, counts. The changes a person can ask for are in controls.ts.
 
 export interface PageRequest {
   readonly page: number
@@ -71,11 +70,6 @@ const decodeCount = Schema.decodeUnknownSync(Count)
 const StateCounts = Schema.Array(Schema.Struct({ state: JobState, n: Schema.Int }))
 const decodeStateCounts = Schema.decodeUnknownSync(StateCounts)
 
-export type ChangeResult =
-  | { readonly _tag: "Changed"; readonly job: Job }
-  | { readonly _tag: "NotAllowed"; readonly job: Job }
-  | { readonly _tag: "Missing" }
-
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
 
 // WHERE clauses built from the filters that are set; values always go in as parameters.
@@ -89,8 +83,8 @@ const where = (conditions: ReadonlyArray<readonly [boolean, string, ReadonlyArra
 
 const offsetOf = (request: PageRequest) => (request.page - 1) * request.pageSize
 
-export const makeReadModel = (access: Access) => {
-  const { statement, inTransaction, read } = access
+export const makeQueries = (access: Access) => {
+  const { statement, read } = access
 
   const storiesPage = (filter: StoryFilter) =>
     read((): Page<StoryRow> => {
@@ -164,33 +158,7 @@ export const makeReadModel = (access: Access) => {
     return counts
   })
 
-  // Applies a person's change to a job in one transaction, so it cannot race a runner's claim.
-  const changeJob = (id: number, event: JobEvent, origin: string) =>
-    Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      inTransaction((): ChangeResult => {
-        const current = decodeJobs(statement("SELECT * FROM jobs WHERE id = ?").all(id))[0]
-        if (current === undefined) return { _tag: "Missing" }
-        const next = transition(current, event)
-        if (Result.isFailure(next)) return { _tag: "NotAllowed", job: current }
-        const changed = next.success
-        statement("UPDATE jobs SET state = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?")
-          .run(changed.state, changed.nextAttemptAt, changed.lastError, now, id)
-        statement("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, ?, ?, ?, ?)").run(now, changed.storyKey, id, event._tag, origin)
-        return { _tag: "Changed", job: changed }
-      }))
-
-  // Closes a site's breaker by hand; false when the site had none open.
-  const resumeSite = (site: string, origin: string) =>
-    Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      inTransaction(() => {
-        const healthy = healthySite(site)
-        const changed = statement("UPDATE sites SET failures = ?, opens = ?, open_until = ?, last_error = ?, updated_at = ? WHERE site = ? AND (open_until IS NOT NULL OR failures > 0)")
-          .run(healthy.failures, healthy.opens, healthy.openUntil, healthy.lastError, now, site).changes
-        if (Number(changed) > 0) statement("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, NULL, NULL, 'SiteResumed', ?)").run(now, `${site} (${origin})`)
-        return Number(changed) > 0
-      }))
-
-  return { storiesPage, story, latestJobs, jobsPage, job, historyPage, eventsAfter, lastEventId, openJobs, countsByState, changeJob, resumeSite }
+  return { storiesPage, story, latestJobs, jobsPage, job, historyPage, eventsAfter, lastEventId, openJobs, countsByState }
 }
 
-export type ReadModel = ReturnType<typeof makeReadModel>
+export type Queries = ReturnType<typeof makeQueries>
