@@ -1,15 +1,13 @@
-import { afterAll, describe, expect, it } from "@effect/vitest"
+import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Store } from "../../src/store/Store.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // A person's change from the dashboard and a runner's event go through the one applyEvent:
 // the same transition rules, the same columns, the same shape of history line.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-controls-"))
-afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+const scratch = scratchFolder("automated-fanfic-controls-")
 let files = 0
 const freshFile = () => join(scratch, `store-${++files}.db`)
 
