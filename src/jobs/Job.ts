@@ -9,28 +9,51 @@ export type JobState = typeof JobState.Type
 export const openStates: ReadonlyArray<JobState> = ["queued", "running", "waiting"]
 export const isOpen = (state: JobState) => openStates.includes(state)
 
-export interface Job {
-  readonly id: number
-  readonly storyKey: string
-  readonly url: string
-  readonly site: string
-  readonly state: JobState
-  // Tries that ran to an end; they count toward the retry limit.
-  readonly attempts: number
-  // Tries cut short by a crash or a stop (Recovered): history only, never toward the limit.
-  readonly interruptions: number
-  readonly force: boolean
-  readonly origins: ReadonlyArray<string>
-  readonly nextAttemptAt: number | null
-  readonly lastError: string | null
-}
+export const Job = Schema.Struct({
+  /** The Store's id for the job; history lines name it. */
+  id: Schema.Int,
+  /** The story it refreshes, as `site:storyId`. */
+  storyKey: Schema.String,
+  /** The link FanFicFare downloads the story from. */
+  url: Schema.String,
+  /** The site id; each site has its own breaker and concurrency. */
+  site: Schema.String,
+  /** Where the job is in its life; only `transition` changes it. */
+  state: JobState,
+  /** Tries that ran to an end; they count toward the retry limit. */
+  attempts: Schema.Int,
+  /** Tries cut short by a crash or a stop (Recovered): history only, never toward the limit. */
+  interruptions: Schema.Int,
+  /** Download every chapter again (FanFicFare --force), not only the new ones. */
+  force: Schema.Boolean,
+  /** Who asked for it (manual, web, email:…, a watch source), each once. */
+  origins: Schema.Array(Schema.String),
+  /** When a waiting job may run again, in epoch milliseconds; null unless waiting. */
+  nextAttemptAt: Schema.NullOr(Schema.Number),
+  /** Why the last try did not succeed, or why the job was skipped. */
+  lastError: Schema.NullOr(Schema.String)
+})
+export type Job = typeof Job.Type
 
 export interface JobRequest {
+  /** The story to refresh, as `site:storyId`. */
   readonly storyKey: string
+  /** The link to download it from. */
   readonly url: string
+  /** The story's site id. */
   readonly site: string
+  /** Who asks; kept in the job's origins. */
   readonly origin: string
+  /** Download every chapter again. */
   readonly force: boolean
+}
+
+// What became of a request.
+export interface RequestOutcome {
+  /** The job that now carries the request. */
+  readonly job: Job
+  /** True when the request merged into a job already open for the story. */
+  readonly merged: boolean
 }
 
 export type JobEvent =

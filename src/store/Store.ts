@@ -1,32 +1,32 @@
-import { Clock, Context, Effect, Layer, Option } from "effect"
-import type { SQLInputValue } from "node:sqlite"
-import { type Job, type JobEvent, type JobRequest, type JobState, mergeRequest } from "../jobs/Job.ts"
+import { Clock, Context, Effect, Layer, Option, Schema } from "effect"
+import { type Job, type JobEvent, type JobRequest, type JobState, mergeRequest, type RequestOutcome } from "../jobs/Job.ts"
 import { healthySite, type SiteState } from "../jobs/siteBreaker.ts"
 import { makeAccess, openDatabase, StoreError } from "./database.ts"
 import { makeMailReceipts, type MailRecord, type MailRecorded } from "./mailReceipts.ts"
 import { type Controls, makeControls } from "./controls.ts"
 import { makeJobEvents } from "./jobEvents.ts"
 import { makeQueries, type Queries } from "./queries.ts"
-import type { RequestOutcome } from "./types.ts"
 import { makeWatchRecords, type WatchRecords } from "./watchRecords.ts"
-import { decodeDueSites, decodeJobs, decodeSites, decodeStories, decodeTime, type StoryFacts, type StoryRow } from "./rows.ts"
+import { decodeDueSites, decodeJobs, decodeSites, decodeStories, decodeTime, type DueSite, jobColumns, selectJobs, siteColumns, type Story, storyColumns, type StoryFacts } from "./rows.ts"
 
 // Everything that must survive a crash: stories, jobs, history events, site breakers and mail
 // receipts, in one SQLite file (WAL, so `status` can read while the daemon writes).
 
 export { StoreError }
-export type { RequestOutcome }
 
-export interface Finished {
+// How a run's end left its job and its site.
+interface Finished {
+  /** The job in its next state. */
   readonly job: Job
+  /** The site's breaker before this run's verdict, */
   readonly siteBefore: SiteState
+  /** and after it. */
   readonly siteAfter: SiteState
 }
 
-export interface DueSite {
-  readonly site: string
-  readonly due: number
-}
+// Who holds a running job: the claiming process's instance id, or null where a version that
+// recorded only a pid claimed it.
+const decodeClaims = Schema.decodeUnknownSync(Schema.Array(Schema.Struct({ id: Schema.Int, owner: Schema.NullOr(Schema.String) })))
 
 // Which jobs a runner may take: all of them, or only those it was asked to run (`once --url`).
 export type JobScope = ReadonlyArray<number> | undefined
@@ -57,7 +57,7 @@ export class Store extends Context.Service<Store, {
   nextDueAt(busySites: ReadonlyArray<string>, scope?: JobScope): Effect.Effect<Option.Option<number>, StoreError>
   site(site: string): Effect.Effect<SiteState, StoreError>
   sites: Effect.Effect<ReadonlyArray<SiteState>, StoreError>
-  stories: Effect.Effect<ReadonlyArray<StoryRow>, StoreError>
+  stories: Effect.Effect<ReadonlyArray<Story>, StoreError>
   jobs(states?: ReadonlyArray<JobState>): Effect.Effect<ReadonlyArray<Job>, StoreError>
   // Changes whenever another connection commits: lets a daemon notice `add` from another process.
   changeCounter: Effect.Effect<number, StoreError>
@@ -78,9 +78,8 @@ export class Store extends Context.Service<Store, {
       const { statement, inTransaction, read, fail } = access
       const events = makeJobEvents(access)
       const { insertEvent } = events
-      const select = (sql: string, ...params: Array<SQLInputValue>) => decodeJobs(statement(sql).all(...params))
 
-      const siteNamed = (name: string) => decodeSites(statement("SELECT * FROM sites WHERE site = ?").all(name))[0] ?? healthySite(name)
+      const siteNamed = (name: string) => decodeSites(statement(`SELECT ${siteColumns} FROM sites WHERE site = ?`).all(name))[0] ?? healthySite(name)
 
       // A runner's event that the job's state does not allow is a bug, so it fails the call.
       const step = (now: number, jobId: number, event: JobEvent) => {
@@ -98,7 +97,7 @@ export class Store extends Context.Service<Store, {
       const requestWithin = (now: number, incoming: JobRequest): RequestOutcome => {
         statement("INSERT INTO stories (key, url, site, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO NOTHING")
           .run(incoming.storyKey, incoming.url, incoming.site, now)
-        const open = select("SELECT * FROM jobs WHERE story_key = ? AND state IN ('queued', 'running', 'waiting')", incoming.storyKey)[0]
+        const open = selectJobs(statement, "WHERE j.story_key = ? AND j.state IN ('queued', 'running', 'waiting')", incoming.storyKey)[0]
         const merged = mergeRequest(open, incoming)
         if (open !== undefined) {
           statement("UPDATE jobs SET force = ?, origins = ?, updated_at = ? WHERE id = ?")
@@ -127,7 +126,7 @@ export class Store extends Context.Service<Store, {
         const now = yield* Clock.currentTimeMillis
         return yield* inTransaction(() => {
           const next = decodeJobs(
-            statement(`SELECT j.* ${dueJobs} AND j.site = $site ORDER BY j.state = 'waiting', j.next_attempt_at, j.id LIMIT 1`).all({ now, site, scope: scopeParam(scope) })
+            statement(`SELECT ${jobColumns} ${dueJobs} AND j.site = $site ORDER BY j.state = 'waiting', j.next_attempt_at, j.id LIMIT 1`).all({ now, site, scope: scopeParam(scope) })
           )[0]
           if (next === undefined) return Option.none<Job>()
           const started = step(now, next.id, { _tag: "Started" })
@@ -160,9 +159,9 @@ export class Store extends Context.Service<Store, {
       const recoverRunning = (ownerAlive: (owner: string) => boolean) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
           inTransaction(() => {
-            const orphans = statement("SELECT id, owner FROM jobs WHERE state = 'running'").all()
-              .filter((row) => typeof row["owner"] !== "string" || !ownerAlive(row["owner"]))
-            for (const row of orphans) step(now, Number(row["id"]), { _tag: "Recovered" })
+            const orphans = decodeClaims(statement("SELECT id, owner FROM jobs WHERE state = 'running'").all())
+              .filter((claimed) => claimed.owner === null || !ownerAlive(claimed.owner))
+            for (const claimed of orphans) step(now, claimed.id, { _tag: "Recovered" })
             return orphans.length
           }))
 
@@ -183,15 +182,15 @@ export class Store extends Context.Service<Store, {
             return Option.fromNullishOr(decodeTime(row).at)
           }))
 
-      const sites = read(() => decodeSites(statement("SELECT * FROM sites ORDER BY site").all()))
+      const sites = read(() => decodeSites(statement(`SELECT ${siteColumns} FROM sites ORDER BY site`).all()))
       const site = (name: string) => read(() => siteNamed(name))
-      const stories = read(() => decodeStories(statement("SELECT key, url, site, book_id, title, chapters, last_outcome, updated_at FROM stories ORDER BY key").all()))
+      const stories = read(() => decodeStories(statement(`SELECT ${storyColumns} FROM stories ORDER BY key`).all()))
 
       const jobs = (states?: ReadonlyArray<JobState>) =>
         read(() =>
           states === undefined
-            ? select("SELECT * FROM jobs ORDER BY id")
-            : select(`SELECT * FROM jobs WHERE state IN (${states.map(() => "?").join(", ")}) ORDER BY id`, ...states))
+            ? selectJobs(statement, "ORDER BY j.id")
+            : selectJobs(statement, `WHERE j.state IN (${states.map(() => "?").join(", ")}) ORDER BY j.id`, ...states))
 
       const changeCounter = read(() => Number(statement("PRAGMA data_version").get()?.["data_version"] ?? 0))
 

@@ -1,7 +1,7 @@
 import { Result } from "effect"
 import { type Job, type JobEvent, transition } from "../jobs/Job.ts"
 import type { Access } from "./database.ts"
-import { decodeJobs } from "./rows.ts"
+import { selectJobs } from "./rows.ts"
 
 // The one way a line of history is written and the one way a job changes state, whoever asks
 // (a runner, the recovery at start-up, a person on the dashboard): every change to a job then
@@ -31,7 +31,7 @@ export const makeJobEvents = (access: Pick<Access, "statement">) => {
   // The history line says why: the job's error by default (a runner's events carry it), or
   // what the caller names (a person's change names who asked).
   const applyEvent = (now: number, jobId: number, event: JobEvent, detail?: string): ChangeResult => {
-    const current = decodeJobs(statement("SELECT * FROM jobs WHERE id = ?").all(jobId))[0]
+    const current = selectJobs(statement, "WHERE j.id = ?", jobId)[0]
     if (current === undefined) return { _tag: "Missing" }
     const next = transition(current, event)
     if (Result.isFailure(next)) return { _tag: "NotAllowed", job: current, message: next.failure.message }

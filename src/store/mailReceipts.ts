@@ -1,8 +1,7 @@
 import { Clock, Effect } from "effect"
-import type { JobRequest } from "../jobs/Job.ts"
+import type { JobRequest, RequestOutcome } from "../jobs/Job.ts"
 import type { Access } from "./database.ts"
 import type { JobEvents } from "./jobEvents.ts"
-import type { RequestOutcome } from "./types.ts"
 
 // What the Store remembers of each handled message, so that no message is parsed twice and
 // its \Seen flag follows the configured rule even across crashes.

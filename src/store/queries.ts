@@ -1,8 +1,8 @@
-import { Schema } from "effect"
+import { Schema, Struct } from "effect"
 import type { SQLInputValue } from "node:sqlite"
 import { type Job, JobState } from "../jobs/Job.ts"
 import type { Access } from "./database.ts"
-import { decodeJobs, decodeStories, type StoryRow } from "./rows.ts"
+import { decodeStories, JobFromRow, jobColumns, selectJobs, type Story, storyColumns } from "./rows.ts"
 
 // What the HTTP API reads: pages of stories, jobs and history, the open jobs with their
 // stories' titles, counts. The changes a person can ask for are in controls.ts.
@@ -33,37 +33,35 @@ export interface HistoryFilter extends PageRequest {
   readonly storyKey?: string | undefined
 }
 
-const HistoryRow = Schema.Struct({
+// One line of history.
+export const HistoryItem = Schema.Struct({
+  /** Grows with every line; a live stream resumes after the last one it sent. */
   id: Schema.Int,
+  /** When it happened, in epoch milliseconds. */
   at: Schema.Number,
-  story_key: Schema.NullOr(Schema.String),
-  job_id: Schema.NullOr(Schema.Int),
+  /** The story it is about, if any. */
+  storyKey: Schema.NullOr(Schema.String),
+  /** The job it is about, if any. */
+  jobId: Schema.NullOr(Schema.Int),
+  /** What happened: a job event's tag (Started, RetryAt, …) or another name (requested, imported, …). */
   kind: Schema.String,
+  /** In words: the error, the origin, who asked. */
   detail: Schema.String
 })
-const decodeHistoryRows = Schema.decodeUnknownSync(Schema.Array(HistoryRow))
+export type HistoryItem = typeof HistoryItem.Type
 
-export interface HistoryItem {
-  readonly id: number
-  readonly at: number
-  readonly storyKey: string | null
-  readonly jobId: number | null
-  readonly kind: string
-  readonly detail: string
-}
-
-const decodeHistory = (rows: unknown): ReadonlyArray<HistoryItem> =>
-  decodeHistoryRows(rows).map((row) => ({ id: row.id, at: row.at, storyKey: row.story_key, jobId: row.job_id, kind: row.kind, detail: row.detail }))
+const selectHistory = "SELECT id, at, story_key AS storyKey, job_id AS jobId, kind, detail FROM events"
+const decodeHistory = Schema.decodeUnknownSync(Schema.Array(HistoryItem))
 
 // An open job with what the dashboard shows beside it.
-export interface OpenJob extends Job {
-  readonly title: string | null
-  // When it last changed state: for a running job, when it started.
-  readonly since: number
-}
-
-const OpenJobExtras = Schema.Array(Schema.Struct({ title: Schema.NullOr(Schema.String), updated_at: Schema.Number }))
-const decodeExtras = Schema.decodeUnknownSync(OpenJobExtras)
+const OpenJobFromRow = JobFromRow.mapFields(Struct.assign({
+  /** Its story's title, once known. */
+  title: Schema.NullOr(Schema.String),
+  /** When it last changed state: for a running job, when it started. */
+  since: Schema.Number
+}))
+export type OpenJob = typeof OpenJobFromRow.Type
+const decodeOpenJobs = Schema.decodeUnknownSync(Schema.Array(OpenJobFromRow))
 
 const Count = Schema.Struct({ n: Schema.Int })
 const decodeCount = Schema.decodeUnknownSync(Count)
@@ -87,7 +85,7 @@ export const makeQueries = (access: Access) => {
   const { statement, read } = access
 
   const storiesPage = (filter: StoryFilter) =>
-    read((): Page<StoryRow> => {
+    read((): Page<Story> => {
       const search = filter.search === undefined || filter.search === "" ? undefined : likePattern(filter.search)
       const clause = where([
         [search !== undefined, "(key LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\' OR COALESCE(title, '') LIKE ? ESCAPE '\\')", [search ?? "", search ?? "", search ?? ""]],
@@ -95,21 +93,20 @@ export const makeQueries = (access: Access) => {
       ])
       const total = decodeCount(statement(`SELECT COUNT(*) AS n FROM stories ${clause.sql}`).get(...clause.params)).n
       const items = decodeStories(
-        statement(`SELECT key, url, site, book_id, title, chapters, last_outcome, updated_at FROM stories ${clause.sql} ORDER BY updated_at DESC, key LIMIT ? OFFSET ?`)
+        statement(`SELECT ${storyColumns} FROM stories ${clause.sql} ORDER BY updated_at DESC, key LIMIT ? OFFSET ?`)
           .all(...clause.params, filter.pageSize, offsetOf(filter))
       )
       return { items, total }
     })
 
   const story = (key: string) =>
-    read(() => decodeStories(statement("SELECT key, url, site, book_id, title, chapters, last_outcome, updated_at FROM stories WHERE key = ?").all(key))[0])
+    read(() => decodeStories(statement(`SELECT ${storyColumns} FROM stories WHERE key = ?`).all(key))[0])
 
   // The newest job of each of these stories.
   const latestJobs = (keys: ReadonlyArray<string>) =>
     read(() =>
-      new Map(decodeJobs(statement(
-        "SELECT * FROM jobs WHERE id IN (SELECT MAX(id) FROM jobs WHERE story_key IN (SELECT value FROM json_each(?)) GROUP BY story_key)"
-      ).all(JSON.stringify(keys))).map((job) => [job.storyKey, job])))
+      new Map(selectJobs(statement, "WHERE j.id IN (SELECT MAX(id) FROM jobs WHERE story_key IN (SELECT value FROM json_each(?)) GROUP BY story_key)", JSON.stringify(keys))
+        .map((job) => [job.storyKey, job])))
 
   const jobsPage = (filter: JobFilter) =>
     read((): Page<Job> => {
@@ -118,11 +115,11 @@ export const makeQueries = (access: Access) => {
         [filter.site !== undefined && filter.site !== "", "site = ?", [filter.site ?? ""]]
       ])
       const total = decodeCount(statement(`SELECT COUNT(*) AS n FROM jobs ${clause.sql}`).get(...clause.params)).n
-      const items = decodeJobs(statement(`SELECT * FROM jobs ${clause.sql} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...clause.params, filter.pageSize, offsetOf(filter)))
+      const items = selectJobs(statement, `${clause.sql} ORDER BY j.id DESC LIMIT ? OFFSET ?`, ...clause.params, filter.pageSize, offsetOf(filter))
       return { items, total }
     })
 
-  const job = (id: number) => read(() => decodeJobs(statement("SELECT * FROM jobs WHERE id = ?").all(id))[0])
+  const job = (id: number) => read(() => selectJobs(statement, "WHERE j.id = ?", id)[0])
 
   const historyPage = (filter: HistoryFilter) =>
     read((): Page<HistoryItem> => {
@@ -133,24 +130,22 @@ export const makeQueries = (access: Access) => {
         [filter.storyKey !== undefined && filter.storyKey !== "", "story_key = ?", [filter.storyKey ?? ""]]
       ])
       const total = decodeCount(statement(`SELECT COUNT(*) AS n FROM events ${clause.sql}`).get(...clause.params)).n
-      const items = decodeHistory(statement(`SELECT * FROM events ${clause.sql} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...clause.params, filter.pageSize, offsetOf(filter)))
+      const items = decodeHistory(statement(`${selectHistory} ${clause.sql} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...clause.params, filter.pageSize, offsetOf(filter)))
       return { items, total }
     })
 
   // History after an event id, oldest first: what a live stream has not sent yet.
   const eventsAfter = (id: number, limit: number) =>
-    read(() => decodeHistory(statement("SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?").all(id, limit)))
+    read(() => decodeHistory(statement(`${selectHistory} WHERE id > ? ORDER BY id LIMIT ?`).all(id, limit)))
 
   // Grows with every recorded change, in this process or another.
   const lastEventId = read(() => decodeCount(statement("SELECT COALESCE(MAX(id), 0) AS n FROM events").get()).n)
 
-  const openJobs = read((): ReadonlyArray<OpenJob> => {
-    const sql = "SELECT j.*, s.title AS title FROM jobs j LEFT JOIN stories s ON s.key = j.story_key WHERE j.state IN ('queued', 'running', 'waiting') ORDER BY j.id"
-    const rows = statement(sql).all()
-    const jobs = decodeJobs(rows)
-    const extras = decodeExtras(rows)
-    return jobs.map((job, index) => ({ ...job, title: extras[index]?.title ?? null, since: extras[index]?.updated_at ?? 0 }))
-  })
+  const openJobs = read(() =>
+    decodeOpenJobs(statement(
+      `SELECT ${jobColumns}, s.title AS title, j.updated_at AS since FROM jobs j LEFT JOIN stories s ON s.key = j.story_key
+       WHERE j.state IN ('queued', 'running', 'waiting') ORDER BY j.id`
+    ).all()))
 
   const countsByState = read(() => {
     const counts: Record<JobState, number> = { queued: 0, running: 0, waiting: 0, done: 0, failed: 0, skipped: 0 }

@@ -131,7 +131,7 @@ describe("Store", () => {
         yield* store.request(request("manual"))
         const job = Option.getOrThrow(yield* store.claim("test1.com", "test-owner"))
         yield* store.finish(job.id, { _tag: "Succeeded" }, { outcome: "added", title: "Story", chapters: 5, bookId: 3 }, (site) => site)
-        expect(yield* store.stories).toEqual([expect.objectContaining({ key: job.storyKey, site: "test1.com", title: "Story", chapters: 5, book_id: 3, last_outcome: "added" })])
+        expect(yield* store.stories).toEqual([expect.objectContaining({ key: job.storyKey, site: "test1.com", title: "Story", chapters: 5, bookId: 3, lastOutcome: "added" })])
       })))
 
   it.effect("a store from the first version is migrated: sites named as disabled_sites names them, stories our rules know keyed site:id", () =>
