@@ -5,14 +5,20 @@ import type { SourceState, WatchedStory } from "../store/watchRecords.ts"
 
 // What `status` prints. Pure: the command reads the Store and hands the rows here.
 
-export interface StatusData {
+interface StatusData {
+  /** The Store's file. */
   readonly file: string
+  /** The moment the status describes, in epoch milliseconds. */
   readonly now: number
+  /** Every job, oldest first. */
   readonly jobs: ReadonlyArray<Job>
+  /** Every story, by key. */
   readonly stories: ReadonlyArray<Story>
+  /** Every site with a breaker record. */
   readonly sites: ReadonlyArray<SiteState>
-  // The watch sources' runs, and each story's watch settings, when the caller read them.
+  /** The watch sources' runs, when the caller read them. */
   readonly sources?: ReadonlyArray<SourceState>
+  /** Each story's watch settings, when the caller read them. */
   readonly watched?: ReadonlyArray<WatchedStory>
 }
 

@@ -6,8 +6,8 @@ import { Result, Schema } from "effect"
 export const JobState = Schema.Literals(["queued", "running", "done", "waiting", "failed", "skipped"])
 export type JobState = typeof JobState.Type
 
-export const openStates: ReadonlyArray<JobState> = ["queued", "running", "waiting"]
-export const isOpen = (state: JobState) => openStates.includes(state)
+const openStates: ReadonlyArray<JobState> = ["queued", "running", "waiting"]
+const isOpen = (state: JobState) => openStates.includes(state)
 
 export const Job = Schema.Struct({
   /** The Store's id for the job; history lines name it. */
@@ -59,20 +59,30 @@ export interface RequestOutcome {
 export type JobEvent =
   | { readonly _tag: "Started" }
   | { readonly _tag: "Succeeded" }
-  // lastTry: this is the Hail-Mary; after it the job fails for good.
-  | { readonly _tag: "RetryAt"; readonly at: number; readonly error: string; readonly lastTry?: boolean }
-  | { readonly _tag: "Failed"; readonly error: string }
-  | { readonly _tag: "Skipped"; readonly reason: string }
+  | {
+    readonly _tag: "RetryAt"
+    /** When the next try may start, in epoch milliseconds. */
+    readonly at: number
+    /** Why this try did not succeed. */
+    readonly error: string
+    /** This is the Hail-Mary; after it the job fails for good. */
+    readonly lastTry?: boolean
+  }
+  | { readonly _tag: "Failed"; /** Why the job fails for good. */ readonly error: string }
+  | { readonly _tag: "Skipped"; /** Why the job will not run. */ readonly reason: string }
   // At start-up, a job a crash left running goes back to the queue; waiting jobs keep their time.
   // The try it cut short is not counted: a crash is not the story's fault.
   | { readonly _tag: "Recovered" }
   // A person asked: run a waiting job now, or drop a job that has not started.
   | { readonly _tag: "RetryNow" }
-  | { readonly _tag: "Cancelled"; readonly reason: string }
+  | { readonly _tag: "Cancelled"; /** Why, and who asked. */ readonly reason: string }
 
-export class InvalidTransition extends Schema.TaggedError<InvalidTransition>()("InvalidTransition", {
+class InvalidTransition extends Schema.TaggedError<InvalidTransition>()("InvalidTransition", {
+  /** The job that was asked to change. */
   jobId: Schema.Int,
+  /** The state it is in. */
   from: JobState,
+  /** The event's tag, which that state does not allow. */
   event: Schema.String
 }) {
   override get message() {

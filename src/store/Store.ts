@@ -2,7 +2,7 @@ import { Clock, Context, Effect, Layer, Option, Schema } from "effect"
 import { type Job, type JobEvent, type JobRequest, type JobState, mergeRequest, type RequestOutcome } from "../jobs/Job.ts"
 import { healthySite, type SiteState } from "../jobs/siteBreaker.ts"
 import { makeAccess, openDatabase, StoreError } from "./database.ts"
-import { makeMailReceipts, type MailRecord, type MailRecorded } from "./mailReceipts.ts"
+import { type MailReceipts, makeMailReceipts } from "./mailReceipts.ts"
 import { type Controls, makeControls } from "./controls.ts"
 import { makeJobEvents } from "./jobEvents.ts"
 import { makeQueries, type Queries } from "./queries.ts"
@@ -42,34 +42,36 @@ const dueJobs = `
     AND ($scope IS NULL OR j.id IN (SELECT value FROM json_each($scope)))`
 
 export class Store extends Context.Service<Store, {
+  /** The SQLite file. */
   readonly file: string
+  /** Queues a story, or merges the request into the job already open for it. */
   request(request: JobRequest): Effect.Effect<RequestOutcome, StoreError>
+  /** Moves a job on by a runner's event; an event its state does not allow fails the call. */
   apply(jobId: number, event: JobEvent): Effect.Effect<Job, StoreError>
-  // Starts the site's next due job in scope, if another runner has not taken it already.
-  // `owner` is the claiming process's instance id (process/ownership.ts).
+  /** Starts the site's next due job in scope, if another runner has not taken it already.
+   * `owner` is the claiming process's instance id (process/ownership.ts). */
   claim(site: string, owner: string, scope?: JobScope): Effect.Effect<Option.Option<Job>, StoreError>
-  // Records how a run ended: the job's next state, what it learnt about the story and its site.
+  /** Records how a run ended: the job's next state, what it learnt about the story and its site. */
   finish(jobId: number, event: JobEvent, story: StoryFacts, updateSite: (current: SiteState) => SiteState): Effect.Effect<Finished, StoreError>
-  // Jobs left running by an owner that no longer exists go back to the queue.
+  /** Jobs left running by an owner that no longer exists go back to the queue; returns how many. */
   recoverRunning(ownerAlive: (owner: string) => boolean): Effect.Effect<number, StoreError>
+  /** The sites with jobs in scope that may start now. */
   dueSites(scope?: JobScope): Effect.Effect<ReadonlyArray<DueSite>, StoreError>
-  // The earliest moment after now at which a job in scope outside `busySites` becomes due.
+  /** The earliest moment after now at which a job in scope outside `busySites` becomes due. */
   nextDueAt(busySites: ReadonlyArray<string>, scope?: JobScope): Effect.Effect<Option.Option<number>, StoreError>
+  /** A site's breaker; a site never in trouble is healthy. */
   site(site: string): Effect.Effect<SiteState, StoreError>
+  /** Every site with a breaker record. */
   sites: Effect.Effect<ReadonlyArray<SiteState>, StoreError>
+  /** Every story, by key. */
   stories: Effect.Effect<ReadonlyArray<Story>, StoreError>
+  /** Every job in these states (all when none are given), oldest first. */
   jobs(states?: ReadonlyArray<JobState>): Effect.Effect<ReadonlyArray<Job>, StoreError>
-  // Changes whenever another connection commits: lets a daemon notice `add` from another process.
+  /** Changes whenever another connection commits: lets a daemon notice `add` from another process. */
   changeCounter: Effect.Effect<number, StoreError>
-  // A line of history that belongs to no job (a notification delivered or not, a link skipped).
+  /** A line of history that belongs to no job (a notification delivered or not, a link skipped). */
   recordEvent(kind: string, detail: string): Effect.Effect<void, StoreError>
-  // Which of these messages were handled before.
-  handledUids(mailbox: string, uidValidity: number, uids: ReadonlyArray<number>): Effect.Effect<ReadonlySet<number>, StoreError>
-  // A message's jobs and its receipt, in one transaction.
-  recordMail(mail: MailRecord): Effect.Effect<MailRecorded, StoreError>
-  uidsToFlag(mailbox: string, uidValidity: number): Effect.Effect<ReadonlyArray<number>, StoreError>
-  markFlagged(mailbox: string, uidValidity: number, uids: ReadonlyArray<number>): Effect.Effect<void, StoreError>
-} & Queries & Controls & WatchRecords>()("automated-fanfic/store/Store") {
+} & MailReceipts & Queries & Controls & WatchRecords>()("automated-fanfic/store/Store") {
   static readonly layer = (file: string) => Layer.effect(
     Store,
     Effect.gen(function* () {

@@ -1,23 +1,27 @@
 import { Clock, Effect } from "effect"
 import type { JobEvent } from "../jobs/Job.ts"
 import { healthySite } from "../jobs/siteBreaker.ts"
-import type { Access } from "./database.ts"
+import type { Access, StoreError } from "./database.ts"
 import type { ChangeResult, JobEvents } from "./jobEvents.ts"
-
-export type { ChangeResult }
 
 // The few changes a person can ask for from the dashboard: run a waiting job now, cancel a job,
 // close a site's breaker.
 
-export const makeControls = (access: Access, events: JobEvents) => {
+export interface Controls {
+  /** Applies a person's change to a job (RetryNow, Cancelled); `origin` names who asked. */
+  changeJob(id: number, event: JobEvent, origin: string): Effect.Effect<ChangeResult, StoreError>
+  /** Closes a site's breaker by hand; false when the site had none open. */
+  resumeSite(site: string, origin: string): Effect.Effect<boolean, StoreError>
+}
+
+export const makeControls = (access: Access, events: JobEvents): Controls => {
   const { statement, inTransaction } = access
 
   // Applies a person's change to a job in one transaction, so it cannot race a runner's claim;
   // the same applyEvent as a runner's, so the same rules and history line, naming who asked.
   const changeJob = (id: number, event: JobEvent, origin: string) =>
-    Effect.flatMap(Clock.currentTimeMillis, (now) => inTransaction((): ChangeResult => events.applyEvent(now, id, event, origin)))
+    Effect.flatMap(Clock.currentTimeMillis, (now) => inTransaction(() => events.applyEvent(now, id, event, origin)))
 
-  // Closes a site's breaker by hand; false when the site had none open.
   const resumeSite = (site: string, origin: string) =>
     Effect.flatMap(Clock.currentTimeMillis, (now) =>
       inTransaction(() => {
@@ -30,5 +34,3 @@ export const makeControls = (access: Access, events: JobEvents) => {
 
   return { changeJob, resumeSite }
 }
-
-export type Controls = ReturnType<typeof makeControls>

@@ -113,9 +113,13 @@ export const openDatabase = (file: string) =>
   Effect.acquireRelease(open(file), (db) => Effect.sync(() => db.close()))
 
 export interface Access {
+  /** The statement for this SQL, prepared once. */
   readonly statement: (sql: string) => StatementSync
+  /** Runs `work` in one write transaction, one at a time; a throw rolls it back. */
   readonly inTransaction: <A>(work: () => A) => Effect.Effect<A, StoreError>
+  /** Runs `work` outside a transaction, for reads. */
   readonly read: <A>(work: () => A) => Effect.Effect<A, StoreError>
+  /** A StoreError about this file, for `work` to throw. */
   readonly fail: (message: string) => StoreError
 }
 

@@ -8,16 +8,26 @@ import { selectJobs } from "./rows.ts"
 // follows the same transition rules, writes the same columns and leaves the same history line.
 // Both run inside a caller's transaction.
 
-export interface EventLine {
+interface EventLine {
+  /** The story it is about, if any. */
   readonly storyKey: string | null
+  /** The job it is about, if any. */
   readonly jobId: number | null
+  /** What happened: a job event's tag or another name. */
   readonly kind: string
+  /** In words: the error, the origin, who asked. */
   readonly detail: string
 }
 
 export type ChangeResult =
-  | { readonly _tag: "Changed"; readonly job: Job }
-  | { readonly _tag: "NotAllowed"; readonly job: Job; readonly message: string }
+  | { readonly _tag: "Changed"; /** The job in its new state. */ readonly job: Job }
+  | {
+    readonly _tag: "NotAllowed"
+    /** The job, unchanged. */
+    readonly job: Job
+    /** Which state refused which event. */
+    readonly message: string
+  }
   | { readonly _tag: "Missing" }
 
 export const makeJobEvents = (access: Pick<Access, "statement">) => {

@@ -1,35 +1,46 @@
-import { Schema, Struct } from "effect"
+import { type Effect, Schema, Struct } from "effect"
 import type { SQLInputValue } from "node:sqlite"
 import { type Job, JobState } from "../jobs/Job.ts"
-import type { Access } from "./database.ts"
+import type { Access, StoreError } from "./database.ts"
 import { decodeStories, JobFromRow, jobColumns, selectJobs, type Story, storyColumns } from "./rows.ts"
 
 // What the HTTP API reads: pages of stories, jobs and history, the open jobs with their
 // stories' titles, counts. The changes a person can ask for are in controls.ts.
 
-export interface PageRequest {
+interface PageRequest {
+  /** Counted from 1. */
   readonly page: number
+  /** Items on a page. */
   readonly pageSize: number
 }
 
-export interface Page<A> {
+interface Page<A> {
+  /** This page's items. */
   readonly items: ReadonlyArray<A>
+  /** How many there are on every page together. */
   readonly total: number
 }
 
-export interface StoryFilter extends PageRequest {
+interface StoryFilter extends PageRequest {
+  /** Text in the story's key, link or title. */
   readonly search?: string | undefined
+  /** Only this site's stories. */
   readonly site?: string | undefined
 }
 
-export interface JobFilter extends PageRequest {
+interface JobFilter extends PageRequest {
+  /** Only jobs in this state. */
   readonly state?: JobState | undefined
+  /** Only this site's jobs. */
   readonly site?: string | undefined
 }
 
-export interface HistoryFilter extends PageRequest {
+interface HistoryFilter extends PageRequest {
+  /** Text in the line's story key, kind or detail. */
   readonly search?: string | undefined
+  /** Only lines of this kind. */
   readonly kind?: string | undefined
+  /** Only lines about this story. */
   readonly storyKey?: string | undefined
 }
 
@@ -81,7 +92,28 @@ const where = (conditions: ReadonlyArray<readonly [boolean, string, ReadonlyArra
 
 const offsetOf = (request: PageRequest) => (request.page - 1) * request.pageSize
 
-export const makeQueries = (access: Access) => {
+export interface Queries {
+  /** The stories matching the filter, the last changed first. */
+  storiesPage(filter: StoryFilter): Effect.Effect<Page<Story>, StoreError>
+  story(key: string): Effect.Effect<Story | undefined, StoreError>
+  /** The newest job of each of these stories, by story key. */
+  latestJobs(keys: ReadonlyArray<string>): Effect.Effect<ReadonlyMap<string, Job>, StoreError>
+  /** The jobs matching the filter, the newest first. */
+  jobsPage(filter: JobFilter): Effect.Effect<Page<Job>, StoreError>
+  job(id: number): Effect.Effect<Job | undefined, StoreError>
+  /** The history lines matching the filter, the newest first. */
+  historyPage(filter: HistoryFilter): Effect.Effect<Page<HistoryItem>, StoreError>
+  /** History after an event id, oldest first: what a live stream has not sent yet. */
+  eventsAfter(id: number, limit: number): Effect.Effect<ReadonlyArray<HistoryItem>, StoreError>
+  /** Grows with every recorded change, in this process or another. */
+  readonly lastEventId: Effect.Effect<number, StoreError>
+  /** Queued, running and waiting jobs, with their stories' titles. */
+  readonly openJobs: Effect.Effect<ReadonlyArray<OpenJob>, StoreError>
+  /** How many jobs are in each state. */
+  readonly countsByState: Effect.Effect<Record<JobState, number>, StoreError>
+}
+
+export const makeQueries = (access: Access): Queries => {
   const { statement, read } = access
 
   const storiesPage = (filter: StoryFilter) =>
@@ -102,7 +134,6 @@ export const makeQueries = (access: Access) => {
   const story = (key: string) =>
     read(() => decodeStories(statement(`SELECT ${storyColumns} FROM stories WHERE key = ?`).all(key))[0])
 
-  // The newest job of each of these stories.
   const latestJobs = (keys: ReadonlyArray<string>) =>
     read(() =>
       new Map(selectJobs(statement, "WHERE j.id IN (SELECT MAX(id) FROM jobs WHERE story_key IN (SELECT value FROM json_each(?)) GROUP BY story_key)", JSON.stringify(keys))
@@ -134,11 +165,9 @@ export const makeQueries = (access: Access) => {
       return { items, total }
     })
 
-  // History after an event id, oldest first: what a live stream has not sent yet.
   const eventsAfter = (id: number, limit: number) =>
     read(() => decodeHistory(statement(`${selectHistory} WHERE id > ? ORDER BY id LIMIT ?`).all(id, limit)))
 
-  // Grows with every recorded change, in this process or another.
   const lastEventId = read(() => decodeCount(statement("SELECT COALESCE(MAX(id), 0) AS n FROM events").get()).n)
 
   const openJobs = read(() =>
@@ -155,5 +184,3 @@ export const makeQueries = (access: Access) => {
 
   return { storiesPage, story, latestJobs, jobsPage, job, historyPage, eventsAfter, lastEventId, openJobs, countsByState }
 }
-
-export type Queries = ReturnType<typeof makeQueries>
