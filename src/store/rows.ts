@@ -55,7 +55,7 @@ export const storyColumns = "key, site, url, title, chapters, book_id AS bookId,
 export const decodeStories = Schema.decodeUnknownSync(Schema.Array(Story))
 
 // A site with jobs due, and how many.
-export const DueSite = Schema.Struct({
+const DueSite = Schema.Struct({
   /** The site id. */
   site: Schema.String,
   /** How many of its jobs may start now. */
