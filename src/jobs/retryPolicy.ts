@@ -6,14 +6,20 @@ import { Duration, Effect, Pull, Schedule } from "effect"
 // job's stored attempt count instead of being kept alive in memory.
 
 export interface RetryPolicy {
+  /** Retries with exponential backoff before the Hail-Mary. */
   readonly maxNormalRetries: number
+  /** Whether one last try follows the normal retries. */
   readonly hailMaryEnabled: boolean
+  /** How long before the Hail-Mary. */
   readonly hailMaryWaitHours: number
+  /** The first retry's delay; each next one doubles it. */
   readonly baseDelay: Duration.Duration
+  /** The longest delay between normal retries. */
   readonly maxDelay: Duration.Duration
-  // An email can arrive before its chapter is visible on the site: "nothing new" after an
-  // email-triggered run is checked again this many times, this long apart.
+  /** An email can arrive before its chapter is visible on the site: "nothing new" after an
+   * email-triggered run is checked again this many times, */
   readonly nothingNewRechecks: number
+  /** this long apart. */
   readonly nothingNewRecheckDelay: Duration.Duration
 }
 
@@ -34,7 +40,7 @@ export const defaultRetryPolicy = (retry: {
 })
 
 // Schedule.jittered scales each delay by a random factor in [0.8, 1.2].
-export const retrySchedule = (policy: RetryPolicy): Schedule.Schedule<unknown> => {
+const retrySchedule = (policy: RetryPolicy): Schedule.Schedule<unknown> => {
   const normal = Schedule.exponential(policy.baseDelay, 2).pipe(
     Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, policy.maxDelay))),
     Schedule.jittered,
@@ -45,9 +51,9 @@ export const retrySchedule = (policy: RetryPolicy): Schedule.Schedule<unknown> =
   return Schedule.concat(normal, hailMary)
 }
 
-export type RetryDecision =
-  | { readonly _tag: "Retry"; readonly at: number }
-  | { readonly _tag: "HailMary"; readonly at: number }
+type RetryDecision =
+  | { readonly _tag: "Retry"; /** When, in epoch milliseconds. */ readonly at: number }
+  | { readonly _tag: "HailMary"; /** When, in epoch milliseconds. */ readonly at: number }
   | { readonly _tag: "GiveUp" }
 
 // `attempts` counts the runs so far, the one that just failed included.

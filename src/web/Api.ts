@@ -1,6 +1,8 @@
-import { Schema } from "effect"
+import { Schema, Struct } from "effect"
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, OpenApi } from "effect/http-api"
-import { JobState } from "../jobs/Job.ts"
+import { Job, JobState } from "../jobs/Job.ts"
+import { HistoryItem } from "../store/queries.ts"
+import { Story } from "../store/rows.ts"
 import { UpdateMethod } from "../config/ConfigSchema.ts"
 
 // The HTTP API, schema first: every route's input and output, from which the server decodes
@@ -15,48 +17,15 @@ export class Unavailable extends Schema.TaggedError<Unavailable>()("Unavailable"
 const Millis = Schema.Number
 const Nullable = <S extends Schema.Top>(schema: S) => Schema.NullOr(schema)
 
-export const JobView = Schema.Struct({
-  id: Schema.Int,
-  storyKey: Schema.String,
-  url: Schema.String,
-  site: Schema.String,
-  state: JobState,
-  attempts: Schema.Int,
-  force: Schema.Boolean,
-  origins: Schema.Array(Schema.String),
-  nextAttemptAt: Nullable(Millis),
-  lastError: Nullable(Schema.String)
-})
+// A job's interruptions are history only; the API has never shown them.
+const JobView = Job.mapFields(Struct.omit(["interruptions"]))
 
-const JobSummary = Schema.Struct({
-  id: Schema.Int,
-  state: JobState,
-  attempts: Schema.Int,
-  nextAttemptAt: Nullable(Millis),
-  lastError: Nullable(Schema.String)
-})
+const JobSummary = Job.mapFields(Struct.pick(["id", "state", "attempts", "nextAttemptAt", "lastError"]))
 
-export const StoryView = Schema.Struct({
-  key: Schema.String,
-  site: Schema.String,
-  url: Schema.String,
-  title: Nullable(Schema.String),
-  chapters: Nullable(Schema.Int),
-  bookId: Nullable(Schema.Int),
-  lastOutcome: Nullable(Schema.String),
-  updatedAt: Millis,
-  // The story's newest job.
+const StoryView = Story.mapFields(Struct.assign({
+  /** The story's newest job. */
   job: Nullable(JobSummary)
-})
-
-export const HistoryView = Schema.Struct({
-  id: Schema.Int,
-  at: Millis,
-  storyKey: Nullable(Schema.String),
-  jobId: Nullable(Schema.Int),
-  kind: Schema.String,
-  detail: Schema.String
-})
+}))
 
 const pageOf = <S extends Schema.Top>(item: S) =>
   Schema.Struct({ items: Schema.Array(item), total: Schema.Int, page: Schema.Int, pageSize: Schema.Int })
@@ -159,7 +128,7 @@ export class HistoryGroup extends HttpApiGroup.make("history")
   .add(
     HttpApiEndpoint.get("list", "/api/history", {
       query: { search: Schema.optional(Schema.String), kind: Schema.optional(Schema.String), storyKey: Schema.optional(Schema.String), ...Paging },
-      success: pageOf(HistoryView)
+      success: pageOf(HistoryItem)
     })
   ) {}
 

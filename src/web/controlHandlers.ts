@@ -4,8 +4,7 @@ import type { Job } from "../jobs/Job.ts"
 import { identifyStories } from "../sites/identifyStories.ts"
 import { InvalidStoryUrl, parseStoryUrl, type StoryUrl } from "../stories/StoryUrl.ts"
 import { Store } from "../store/Store.ts"
-import type { StoryRow } from "../store/rows.ts"
-import { storyJson } from "../store/statusView.ts"
+import type { Story } from "../store/rows.ts"
 import { Api, Conflict, NotFound, Unavailable } from "./Api.ts"
 import { WebContext } from "./WebContext.ts"
 
@@ -35,15 +34,9 @@ export const StoriesHandlers = HttpApiBuilder.group(
       return story
     })
 
-    const withJobs = Effect.fn(function* (stories: ReadonlyArray<StoryRow>) {
+    const withJobs = Effect.fn(function* (stories: ReadonlyArray<Story>) {
       const jobs = yield* store.latestJobs(stories.map((story) => story.key))
-      return stories.map((story) => {
-        const job = jobs.get(story.key)
-        return {
-          ...storyJson(story),
-          job: job === undefined ? null : { id: job.id, state: job.state, attempts: job.attempts, nextAttemptAt: job.nextAttemptAt, lastError: job.lastError }
-        }
-      })
+      return stories.map((story) => ({ ...story, job: jobs.get(story.key) ?? null }))
     })
 
     const add = Effect.fn(function* (urls: ReadonlyArray<string>, force: boolean) {

@@ -1,6 +1,6 @@
 import { Duration, Effect, PubSub, Schedule, Stream } from "effect"
 import { Store } from "../store/Store.ts"
-import type { HistoryItem } from "../store/readModel.ts"
+import type { HistoryItem } from "../store/queries.ts"
 
 // Live history as Server-Sent Events. The Store is the source of every event, whoever wrote it
 // (this process, `add` in another terminal, `once`): one poller notices new rows and wakes the

@@ -1,7 +1,7 @@
 import type { JobState } from "../jobs/Job.ts"
 import { describeSite, isPaused, type SiteState } from "../jobs/siteBreaker.ts"
 import type { DaemonHealth } from "../process/daemonHealth.ts"
-import type { OpenJob } from "../store/readModel.ts"
+import type { OpenJob } from "../store/queries.ts"
 import { siteStates } from "../store/statusView.ts"
 import type { StatusView } from "./Api.ts"
 

@@ -3,7 +3,6 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Logger, ManagedRuntime } from "effect"
 import { TestClock } from "effect/testing"
 import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { AppConfig } from "../../src/config/AppConfig.ts"
@@ -14,10 +13,13 @@ import { CommandRunner } from "../../src/process/CommandRunner.ts"
 import { Store } from "../../src/store/Store.ts"
 import { runCli } from "../support/cli.ts"
 import { type HttpReceiver, startHttpReceiver, startSmtpReceiver } from "../support/receivers.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // The Notifier against local stand-ins for every service it speaks to: each gets the request its
 // public API documents; a target answering 500 and one that never answers hold nobody up; every
 // try is in the history; no secret reaches the log or the history.
+
+const scratch = scratchFolder("automated-fanfic-notifier-")
 
 const story = { key: "test1:5", url: "http://test1.com?sid=5", site: "test1", title: "A Story", author: "Someone", chapters: 4 }
 const added: Notification = { _tag: "StoryAdded", story }
@@ -80,7 +82,7 @@ describe("Notifier delivering to local receivers", () => {
     Effect.promise(async () => {
       const http = await startHttpReceiver()
       const smtp = await startSmtpReceiver()
-      const storeFile = join(mkdtempSync(join(tmpdir(), "automated-fanfic-notify-")), "store.db")
+      const storeFile = join(mkdtempSync(join(scratch, "notify-")), "store.db")
       const logs: Array<string> = []
       const runtime = notifierRuntime(receiverToml(http, smtp.port, "digest_seconds = 0"), storeFile, logs)
       await runtime.runPromise(Effect.gen(function* () {
@@ -135,7 +137,7 @@ describe("Notifier delivering to local receivers", () => {
     Effect.gen(function* () {
       const http = yield* Effect.promise(() => startHttpReceiver())
       const toml = `[apprise]\nurls = ["json://127.0.0.1:${http.port}/digest"]\n[notifications]\ndigest_seconds = 30\n`
-      const storeFile = join(mkdtempSync(join(tmpdir(), "automated-fanfic-digest-")), "store.db")
+      const storeFile = join(mkdtempSync(join(scratch, "digest-")), "store.db")
       const layer = Notifier.layer.pipe(Layer.provideMerge(Store.layer(storeFile)), Layer.provideMerge(AppConfig.layerFromText(toml)), Layer.provideMerge(NodeServices.layer))
       yield* Effect.gen(function* () {
         const notifier = yield* Notifier
@@ -175,7 +177,7 @@ describe("unusable targets", () => {
 
   it.live("check-config names a bad scheme and a missing token, without their secrets, and exits 2", () =>
     Effect.promise(async () => {
-      const config = join(mkdtempSync(join(tmpdir(), "automated-fanfic-check-")), "config.toml")
+      const config = join(mkdtempSync(join(scratch, "check-")), "config.toml")
       await import("node:fs").then((fs) => fs.writeFileSync(config, `[apprise]\nurls = ["nosuch://SECRETA@x", "discord://4455", "ntfys://SECRETTOPIC", "rocket://u:SECRETB@chat.example.test/room"]\n`))
       const run = await runCli(["check-config", "--config", config])
       expect(run.code).toBe(2)

@@ -3,7 +3,6 @@ import { NodeServices } from "@effect/platform-node"
 import { Clock, Duration, Effect, Fiber, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Coordinator } from "../../src/coordinator/Coordinator.ts"
 import type { SchedulingPolicy } from "../../src/coordinator/policy.ts"
@@ -15,6 +14,9 @@ import { Store } from "../../src/store/Store.ts"
 import { fixedRandom } from "../support/random.ts"
 import type { Notification } from "../../src/notify/Notification.ts"
 import { Notifier } from "../../src/notify/Notifier.ts"
+import { scratchFolder } from "../support/scratch.ts"
+
+const scratch = scratchFolder("automated-fanfic-coordinator-")
 
 // Stand-in identities: these runs never reach a real site, so the host is the site and the URL the key.
 const siteOf = (url: string) => new URL(url).hostname
@@ -52,7 +54,7 @@ const scripted = (runs: Array<Run>, script: (url: string) => Effect.Effect<Story
       })
   })
 
-const storeFile = () => join(mkdtempSync(join(tmpdir(), "automated-fanfic-coordinator-")), "jobs.db")
+const storeFile = () => join(mkdtempSync(join(scratch, "store-")), "jobs.db")
 
 const recording = (notified: Array<Notification>) => Layer.succeed(Notifier)({ notify: (notification) => Effect.sync(() => void notified.push(notification)) })
 
