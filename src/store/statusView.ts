@@ -3,7 +3,7 @@ import { describeSite, healthySite, isPaused, type SiteState } from "../jobs/sit
 import type { Story } from "./rows.ts"
 import type { SourceState, WatchedStory } from "./watchRecords.ts"
 
-// What `status` prints, and the story, source and site shapes the HTTP API shares with it. Pure: the
+// What `status` prints, and the source and site shapes the HTTP API shares with it. Pure: the
 // caller reads the Store and hands the rows here.
 
 interface StatusData {
