@@ -9,11 +9,11 @@ import type { StoryUrl } from "../stories/StoryUrl.ts"
 // before any is queued, so a typo queues nothing.
 
 interface QueuedStory {
-  /** The story the link names. */
+  /** The story the link names, as FanFicFare's site rules identify it. */
   readonly story: StoryRef
-  /** Its job, new or the one already queued. */
+  /** The story's job: a new one, or the open one (queued, running or waiting) the link joined. */
   readonly job: Job
-  /** True when the link joined a job already queued for the story. */
+  /** Whether the link joined the story's open job instead of queueing a new one. */
   readonly merged: boolean
 }
 
