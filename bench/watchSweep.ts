@@ -6,7 +6,7 @@
 // it counts; test-site metadata comes from the ini, so a check there fetches nothing, where a
 // real site's check reads one or two index pages.
 import { NodeServices } from "@effect/platform-node"
-import { Clock, Effect } from "effect"
+import { Clock, Effect, Result } from "effect"
 import { execFile, execFileSync } from "node:child_process"
 import { promisify } from "node:util"
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs"
@@ -126,8 +126,8 @@ const program = Effect.gen(function* () {
   const fullMs: Array<number> = []
   const fullResults: Array<string> = []
   for (let index = 0; index < Math.min(grown, 5) * sites.length; index += sites.length) {
-    const url = parseStoryUrl(urlOf(index))
-    if (typeof url !== "string") continue
+    const url = Result.getOrUndefined(parseStoryUrl(urlOf(index)))
+    if (url === undefined) continue
     const began = yield* Clock.currentTimeMillis
     fullResults.push((yield* pipeline.refresh(url, { force: false })).result)
     fullMs.push((yield* Clock.currentTimeMillis) - began)
@@ -135,8 +135,8 @@ const program = Effect.gen(function* () {
   // The same stories through the cheap check alone, also one at a time, for a like-for-like figure.
   const checkMs: Array<number> = []
   for (let index = 0; index < Math.min(grown, 5) * sites.length; index += sites.length) {
-    const url = parseStoryUrl(urlOf(index))
-    if (typeof url !== "string") continue
+    const url = Result.getOrUndefined(parseStoryUrl(urlOf(index)))
+    if (url === undefined) continue
     const began = yield* Clock.currentTimeMillis
     yield* pipeline.refresh(url, { force: false, checkFirst: { chapters: 3, dateUpdated: today } })
     checkMs.push((yield* Clock.currentTimeMillis) - began)

@@ -1,7 +1,7 @@
 import { Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import type { StartOptions } from "../config/GlobalOptions.ts"
-import { InvalidStoryUrl, parseStoryUrl } from "../stories/StoryUrl.ts"
+import { parseStoryUrl } from "../stories/StoryUrl.ts"
 
 // The top command and the flags every subcommand shares.
 export const root = Command.make("automated-fanfic").pipe(
@@ -29,7 +29,4 @@ export const startOptions = (
 ): StartOptions => ({ config: Option.getOrUndefined(flags.config), verbose: flags.verbose, logFormat: flags.logFormat, environment })
 
 export const parseUrls = (inputs: ReadonlyArray<string>) =>
-  Effect.forEach(inputs, (input) => {
-    const parsed = parseStoryUrl(input)
-    return parsed instanceof InvalidStoryUrl ? Effect.fail(parsed) : Effect.succeed(parsed)
-  })
+  Effect.forEach(inputs, (input) => Effect.fromResult(parseStoryUrl(input)))

@@ -1,4 +1,4 @@
-import { Clock, Effect } from "effect"
+import { Clock, Effect, Result } from "effect"
 import { decide, siteVerdict } from "../jobs/decide.ts"
 import type { Job, JobEvent } from "../jobs/Job.ts"
 import { afterRun, isHealthy } from "../jobs/siteBreaker.ts"
@@ -44,12 +44,14 @@ const storyNotification = (job: Job, report: StoryReport, event: JobEvent): Noti
 export const runJob = Effect.fn("runJob")(function* (job: Job, policy: SchedulingPolicy) {
   const store = yield* Store
   const pipeline = yield* Pipeline
-  const url = parseStoryUrl(job.url)
-  if (typeof url !== "string") {
-    const report: StoryReport = { url: job.url, storyKey: job.storyKey, result: "failed", detail: url.message }
-    yield* store.finish(job.id, { _tag: "Failed", error: url.message }, { outcome: "failed" }, (site) => site)
+  const parsed = parseStoryUrl(job.url)
+  if (Result.isFailure(parsed)) {
+    const { message } = parsed.failure
+    const report: StoryReport = { url: job.url, storyKey: job.storyKey, result: "failed", detail: message }
+    yield* store.finish(job.id, { _tag: "Failed", error: message }, { outcome: "failed" }, (site) => site)
     return report
   }
+  const url = parsed.success
   const watched = yield* store.watchedStory(job.storyKey)
   const paused = pausedReason(job, watched)
   if (paused !== undefined) {

@@ -1,4 +1,4 @@
-import { Clock, Context, Duration, Effect, Layer, Queue, Redacted, Schedule } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Predicate, Queue, Redacted, Schedule } from "effect"
 import { AppConfig } from "../config/AppConfig.ts"
 import { Notifier } from "../notify/Notifier.ts"
 import { CommandRunner } from "../process/CommandRunner.ts"
@@ -6,7 +6,7 @@ import { Sites } from "../sites/Sites.ts"
 import type { SitesUnavailable } from "../sites/fanFicFareSites.ts"
 import { Store, type StoreError } from "../store/Store.ts"
 import { type CatchUpSummary, makeCatchUp } from "./catchUp.ts"
-import { isTransient, MailLoginRefused, type MailError, MailUnreachable } from "./mailErrors.ts"
+import { MailLoginRefused, type MailError, MailUnreachable } from "./mailErrors.ts"
 import { type EmailSettings, mailConfigured, openSession, serverName } from "./mailSession.ts"
 
 // The mailbox as the product's input. `checkOnce` reads it a single time (for `once`); `run`
@@ -101,7 +101,7 @@ export class ImapSource extends Context.Service<ImapSource, {
           let everConnected = false
           // A wrong password or a missing mailbox at start-up stops the program; once it has
           // worked, every failure is retried (the server may be mid-maintenance).
-          const retryable = (error: IntakeError) => everConnected || (error._tag !== "SitesUnavailable" && error._tag !== "StoreError" && isTransient(error))
+          const retryable = (error: IntakeError) => everConnected || Predicate.isTagged(error, "MailUnreachable")
           const connectAndWatch = watch(afterCommit, () => {
             everConnected = true
           }).pipe(
