@@ -101,7 +101,7 @@ export const WidgetView = Schema.Struct({
 
 const Health = Schema.Struct({ status: Schema.String })
 
-const AddResult = Schema.Struct({
+export const AddResult = Schema.Struct({
   url: Schema.String,
   accepted: Schema.Boolean,
   storyKey: Schema.optional(Schema.String),
