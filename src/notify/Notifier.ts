@@ -1,4 +1,5 @@
 import { Context, Duration, Effect, Layer, Queue, Redacted, Schedule } from "effect"
+import { FetchHttpClient } from "effect/http"
 import { AppConfig } from "../config/AppConfig.ts"
 import { makeCommandRunner } from "../process/runCommand.ts"
 import { Store } from "../store/Store.ts"
@@ -13,13 +14,9 @@ import type { Target } from "./targets.ts"
 // pauses; every attempt is written to the history. Labels, never URLs, are logged.
 
 export class Notifier extends Context.Service<Notifier, {
+  /** Queues the notification for every target; never waits for a delivery. */
   notify(notification: Notification): Effect.Effect<void>
 }>()("automated-fanfic/notify/Notifier") {
-  // For commands that have nothing to deliver to: notifications go to the log only.
-  static readonly logging = Layer.succeed(Notifier)(Notifier.of({
-    notify: (notification) => Effect.logInfo(`notification: ${render(notification).title}`)
-  }))
-
   static readonly layer = Layer.effect(
     Notifier,
     Effect.gen(function* () {
@@ -28,7 +25,7 @@ export class Notifier extends Context.Service<Notifier, {
       const store = yield* Store
       const { targets, problems } = targetsFromConfig(config.apprise.urls.map(Redacted.value), config.pushbullet)
       for (const problem of problems) yield* Effect.logWarning(`notification target ${problem.label} is not used: ${problem.reason}`)
-      const { send: deliver } = makeDelivery({
+      const { send: deliver } = yield* makeDelivery({
         endpoints: { pushbullet: settings.pushbullet_api, discord: settings.discord_api, telegram: settings.telegram_api },
         timeoutMs: settings.timeout_seconds * 1000,
         runCommand: yield* makeCommandRunner
@@ -99,5 +96,5 @@ export class Notifier extends Context.Service<Notifier, {
             : Effect.logInfo(`notification: ${render(notification).title}`).pipe(Effect.andThen(Queue.offer(incoming, notification)), Effect.asVoid)
       })
     })
-  )
+  ).pipe(Layer.provide(FetchHttpClient.layer))
 }
