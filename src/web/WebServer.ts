@@ -49,7 +49,7 @@ const PlainRoutes = HttpRouter.use(Effect.fn(function* (router) {
     })
   }))
   yield* router.add("GET", "/metrics", Effect.gen(function* () {
-    const text = metricsText(yield* status, yield* Effect.orDie(store.lastEventId))
+    const text = yield* metricsText(yield* status, yield* Effect.orDie(store.lastEventId))
     return HttpServerResponse.text(text, { contentType: "text/plain; version=0.0.4; charset=utf-8" })
   }))
 }))

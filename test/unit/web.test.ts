@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
 import { isLoopbackHost, isLoopbackHostHeader } from "../../src/config/loopback.ts"
 import { interpretConfig } from "../../src/config/interpret.ts"
 import { healthySite } from "../../src/jobs/siteBreaker.ts"
@@ -106,7 +107,7 @@ describe("status snapshot", () => {
       active_downloads: 1, queued: 1, waiting_retry: 1, total_completed: 7, status: "running",
       active: [{ url: "http://test1.com?sid=1", site: "test1", title: "One", state: "downloading" }, { url: "http://test1.com?sid=2", site: "test1", title: null, state: "waiting" }]
     })
-    const text = metricsText(status, 42)
+    const text = Effect.runSync(metricsText(status, 42))
     expect(text).toContain('automated_fanfic_jobs{state="done"} 7')
     expect(text).toContain('automated_fanfic_site_paused{site="test2"} 1')
     expect(text).toContain("automated_fanfic_running_job_seconds 2.5")
