@@ -23,7 +23,7 @@ export class DeliveryFailed extends Schema.TaggedError<DeliveryFailed>()("Delive
 
 type Runner = (request: CommandRequest) => Effect.Effect<CommandResult, CommandNotFound | CommandTimedOut>
 
-export interface DeliveryOptions {
+interface DeliveryOptions {
   /** Where Pushbullet, Discord and Telegram are asked ([notifications] *_api). */
   readonly endpoints: Endpoints
   /** How long one request, mail or apprise run may take. */

@@ -35,7 +35,7 @@ export const scopedSecretFile = Effect.fnUntraced(function* (fs: FileSystem.File
   return file
 })
 
-export const removeStaleJails = (directory: string = tmpdir()) =>
+const removeStaleJails = (directory: string = tmpdir()) =>
   Effect.try({
     try: () => {
       const alive = isOwnerAlive(directory, tempOwnerPrefix)

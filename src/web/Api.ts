@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { HttpApi, HttpApiEndpoint, HttpApiGroup, OpenApi } from "effect/http-api"
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSecurity, OpenApi } from "effect/http-api"
 import { JobState } from "../jobs/Job.ts"
 import { UpdateMethod } from "../config/ConfigSchema.ts"
 
@@ -11,6 +11,15 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
 export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", { message: Schema.String }, { httpApiStatus: 404 }) {}
 export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", { message: Schema.String }, { httpApiStatus: 409 }) {}
 export class Unavailable extends Schema.TaggedError<Unavailable>()("Unavailable", { message: Schema.String }, { httpApiStatus: 503 }) {}
+export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", { message: Schema.String }, { httpApiStatus: 401 }) {}
+
+// On every route that changes something: `Authorization: Bearer <web.token>` when a token is set
+// (WebServer.ts checks it). Reads never need it; which requests are served at all is
+// requestGuard.ts's business, before this.
+export class RequireToken extends HttpApiMiddleware.Service<RequireToken>()("automated-fanfic/web/RequireToken", {
+  error: Unauthorized,
+  security: { bearer: HttpApiSecurity.bearer }
+}) {}
 
 const Millis = Schema.Number
 const Nullable = <S extends Schema.Top>(schema: S) => Schema.NullOr(schema)
@@ -112,7 +121,7 @@ export const AddResult = Schema.Struct({
 
 const Changed = Schema.Struct({ message: Schema.String, job: Schema.optional(JobView) })
 
-export class StatusGroup extends HttpApiGroup.make("status")
+class StatusGroup extends HttpApiGroup.make("status")
   .add(
     HttpApiEndpoint.get("status", "/api/status", { success: StatusView }),
     HttpApiEndpoint.get("widget", "/api/widget", { success: WidgetView }),
@@ -123,7 +132,7 @@ export class StatusGroup extends HttpApiGroup.make("status")
     HttpApiEndpoint.get("health", "/api/health", { success: Health, error: Unavailable })
   ) {}
 
-export class StoriesGroup extends HttpApiGroup.make("stories")
+class StoriesGroup extends HttpApiGroup.make("stories")
   .add(
     HttpApiEndpoint.get("list", "/api/stories", {
       query: { search: Schema.optional(Schema.String), site: Schema.optional(Schema.String), ...Paging },
@@ -138,12 +147,12 @@ export class StoriesGroup extends HttpApiGroup.make("stories")
       success: Schema.Struct({ results: Schema.Array(AddResult) }),
       // Unavailable: FanFicFare, which names the stories of sites we have no rules for, cannot run.
       error: [BadRequest, Unavailable]
-    }),
+    }).middleware(RequireToken),
     // Download the whole story again (FanFicFare --force), now.
-    HttpApiEndpoint.post("refresh", "/api/stories/:key/refresh", { params: { key: Schema.String }, success: Changed, error: [NotFound, Conflict] })
+    HttpApiEndpoint.post("refresh", "/api/stories/:key/refresh", { params: { key: Schema.String }, success: Changed, error: [NotFound, Conflict] }).middleware(RequireToken)
   ) {}
 
-export class JobsGroup extends HttpApiGroup.make("jobs")
+class JobsGroup extends HttpApiGroup.make("jobs")
   .add(
     HttpApiEndpoint.get("list", "/api/jobs", {
       query: { state: Schema.optional(JobState), site: Schema.optional(Schema.String), ...Paging },
@@ -151,11 +160,11 @@ export class JobsGroup extends HttpApiGroup.make("jobs")
     }),
     HttpApiEndpoint.get("get", "/api/jobs/:id", { params: { id: Schema.Int }, success: JobView, error: NotFound }),
     // A waiting job runs now; a finished one is requested again.
-    HttpApiEndpoint.post("retry", "/api/jobs/:id/retry", { params: { id: Schema.Int }, success: Changed, error: [NotFound, Conflict] }),
-    HttpApiEndpoint.post("cancel", "/api/jobs/:id/cancel", { params: { id: Schema.Int }, success: Changed, error: [NotFound, Conflict] })
+    HttpApiEndpoint.post("retry", "/api/jobs/:id/retry", { params: { id: Schema.Int }, success: Changed, error: [NotFound, Conflict] }).middleware(RequireToken),
+    HttpApiEndpoint.post("cancel", "/api/jobs/:id/cancel", { params: { id: Schema.Int }, success: Changed, error: [NotFound, Conflict] }).middleware(RequireToken)
   ) {}
 
-export class HistoryGroup extends HttpApiGroup.make("history")
+class HistoryGroup extends HttpApiGroup.make("history")
   .add(
     HttpApiEndpoint.get("list", "/api/history", {
       query: { search: Schema.optional(Schema.String), kind: Schema.optional(Schema.String), storyKey: Schema.optional(Schema.String), ...Paging },
@@ -163,10 +172,10 @@ export class HistoryGroup extends HttpApiGroup.make("history")
     })
   ) {}
 
-export class SitesGroup extends HttpApiGroup.make("sites")
+class SitesGroup extends HttpApiGroup.make("sites")
   .add(
     // Ends a site's pause (its breaker) now.
-    HttpApiEndpoint.post("resume", "/api/sites/:site/resume", { params: { site: Schema.String }, success: Changed, error: [NotFound, Conflict] })
+    HttpApiEndpoint.post("resume", "/api/sites/:site/resume", { params: { site: Schema.String }, success: Changed, error: [NotFound, Conflict] }).middleware(RequireToken)
   ) {}
 
 export const SourceView = Schema.Struct({
@@ -180,7 +189,7 @@ export const SourceView = Schema.Struct({
 
 const Message = Schema.Struct({ message: Schema.String })
 
-export class WatchGroup extends HttpApiGroup.make("watch")
+class WatchGroup extends HttpApiGroup.make("watch")
   .add(
     // The watch sources beside the mailbox: last run, next run, stories found, errors.
     HttpApiEndpoint.get("sources", "/api/watch", { success: Schema.Struct({ sources: Schema.Array(SourceView) }) }),
@@ -190,14 +199,14 @@ export class WatchGroup extends HttpApiGroup.make("watch")
       payload: Schema.Struct({ watch: Schema.Literals(["follow", "paused", "ignored"]) }),
       success: Message,
       error: NotFound
-    }),
+    }).middleware(RequireToken),
     // The story's own update_method; null for [calibre] update_method.
     HttpApiEndpoint.post("setUpdateMethod", "/api/stories/:key/update-method", {
       params: { key: Schema.String },
       payload: Schema.Struct({ method: Schema.NullOr(UpdateMethod) }),
       success: Message,
       error: NotFound
-    })
+    }).middleware(RequireToken)
   ) {}
 
 export class Api extends HttpApi.make("automated-fanfic")

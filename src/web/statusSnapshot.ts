@@ -10,12 +10,18 @@ import type { StatusView } from "./Api.ts"
 // What /api/status, /api/widget and /metrics say, from what the Store and the daemon's health
 // file hold. Pure, so every field is tested without a server.
 
-export interface SnapshotInput {
+interface SnapshotInput {
+  /** Which process serves: `once` serves read-only. */
   readonly mode: "daemon" | "once"
+  /** The time the snapshot describes, in milliseconds. */
   readonly now: number
+  /** The daemon's health file; undefined while `once` runs. */
   readonly health: DaemonHealth | undefined
+  /** How many jobs the Store holds in each state. */
   readonly counts: Record<JobState, number>
+  /** Every site's breaker. */
   readonly sites: ReadonlyArray<SiteState>
+  /** The queued, running and waiting jobs. */
   readonly openJobs: ReadonlyArray<OpenJob>
 }
 
