@@ -1,4 +1,5 @@
 import { Context, Duration, Effect, Layer, Queue, Redacted, Schedule } from "effect"
+import { FetchHttpClient } from "effect/http"
 import { AppConfig } from "../config/AppConfig.ts"
 import { CommandRunner } from "../process/CommandRunner.ts"
 import { Store } from "../store/Store.ts"
@@ -16,11 +17,6 @@ export class Notifier extends Context.Service<Notifier, {
   /** Queues a notification; never waits for its delivery. */
   notify(notification: Notification): Effect.Effect<void>
 }>()("automated-fanfic/notify/Notifier") {
-  // For commands that have nothing to deliver to: notifications go to the log only.
-  static readonly logging = Layer.succeed(Notifier)(Notifier.of({
-    notify: (notification) => Effect.logInfo(`notification: ${render(notification).title}`)
-  }))
-
   static readonly layer = Layer.effect(
     Notifier,
     Effect.gen(function* () {
@@ -29,7 +25,7 @@ export class Notifier extends Context.Service<Notifier, {
       const store = yield* Store
       const { targets, problems } = targetsFromConfig(config.apprise.urls.map(Redacted.value), config.pushbullet)
       for (const problem of problems) yield* Effect.logWarning(`notification target ${problem.label} is not used: ${problem.reason}`)
-      const { send: deliver } = makeDelivery({
+      const { send: deliver } = yield* makeDelivery({
         endpoints: { pushbullet: settings.pushbullet_api, discord: settings.discord_api, telegram: settings.telegram_api },
         timeoutMs: settings.timeout_seconds * 1000,
         runner: yield* CommandRunner
@@ -100,5 +96,5 @@ export class Notifier extends Context.Service<Notifier, {
             : Effect.logInfo(`notification: ${render(notification).title}`).pipe(Effect.andThen(Queue.offer(incoming, notification)), Effect.asVoid)
       })
     })
-  ).pipe(Layer.provide(CommandRunner.layer))
+  ).pipe(Layer.provide(CommandRunner.layer), Layer.provide(FetchHttpClient.layer))
 }

@@ -7,7 +7,8 @@ import { type Controls, makeControls } from "./controls.ts"
 import { makeJobEvents } from "./jobEvents.ts"
 import { makeQueries, type Queries } from "./queries.ts"
 import { makeWatchRecords, type WatchRecords } from "./watchRecords.ts"
-import { decodeDueSites, decodeJobs, decodeSites, decodeStories, decodeTime, type DueSite, jobColumns, selectJobs, siteColumns, type Story, storyColumns, type StoryFacts } from "./rows.ts"
+import type { Story } from "./entities.ts"
+import { decodeDueSites, decodeJobs, decodeSites, decodeStories, decodeTime, type DueSite, jobColumns, selectJobs, siteColumns, storyColumns, type StoryFacts } from "./rows.ts"
 
 // Everything that must survive a crash: stories, jobs, history events, site breakers and mail
 // receipts, in one SQLite file (WAL, so `status` can read while the daemon writes).

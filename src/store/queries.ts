@@ -2,7 +2,8 @@ import { type Effect, Schema, Struct } from "effect"
 import type { SQLInputValue } from "node:sqlite"
 import { type Job, JobState } from "../jobs/Job.ts"
 import type { Access, StoreError } from "./database.ts"
-import { decodeStories, JobFromRow, jobColumns, selectJobs, type Story, storyColumns } from "./rows.ts"
+import { HistoryItem, type Story } from "./entities.ts"
+import { decodeStories, JobFromRow, jobColumns, selectJobs, storyColumns } from "./rows.ts"
 
 // What the HTTP API reads: pages of stories, jobs and history, the open jobs with their
 // stories' titles, counts. The changes a person can ask for are in controls.ts.
@@ -44,22 +45,6 @@ interface HistoryFilter extends PageRequest {
   readonly storyKey?: string | undefined
 }
 
-// One line of history.
-export const HistoryItem = Schema.Struct({
-  /** Grows with every line; a live stream resumes after the last one it sent. */
-  id: Schema.Int,
-  /** When it happened, in epoch milliseconds. */
-  at: Schema.Number,
-  /** The story it is about, if any. */
-  storyKey: Schema.NullOr(Schema.String),
-  /** The job it is about, if any. */
-  jobId: Schema.NullOr(Schema.Int),
-  /** What happened: a job event's tag (Started, RetryAt, …) or another name (requested, imported, …). */
-  kind: Schema.String,
-  /** In words: the error, the origin, who asked. */
-  detail: Schema.String
-})
-export type HistoryItem = typeof HistoryItem.Type
 
 const selectHistory = "SELECT id, at, story_key AS storyKey, job_id AS jobId, kind, detail FROM events"
 const decodeHistory = Schema.decodeUnknownSync(Schema.Array(HistoryItem))

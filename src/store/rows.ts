@@ -2,6 +2,7 @@ import { Schema, Struct } from "effect"
 import type { SQLInputValue, StatementSync } from "node:sqlite"
 import { Job } from "../jobs/Job.ts"
 import { SiteState } from "../jobs/siteBreaker.ts"
+import { Story } from "./entities.ts"
 
 // Each entity the Store keeps, as one schema, and the columns that select it: the SQL names
 // each column as the schema does, so a row decodes straight into the entity. Rows are checked,
@@ -29,26 +30,7 @@ export const siteColumns = "site, failures, opens, open_until AS openUntil, last
 
 export const decodeSites = Schema.decodeUnknownSync(Schema.Array(SiteState))
 
-// The fields in the order the API and `status --json` show them.
-export const Story = Schema.Struct({
-  /** The story's identity everywhere, `site:storyId`. */
-  key: Schema.String,
-  /** The site id. */
-  site: Schema.String,
-  /** The link its jobs download it from. */
-  url: Schema.String,
-  /** Its title, once a run or the Calibre import has read it. */
-  title: Schema.NullOr(Schema.String),
-  /** How many chapters its book had after the last run that knew. */
-  chapters: Schema.NullOr(Schema.Int),
-  /** Its Calibre book, once one was written or found. */
-  bookId: Schema.NullOr(Schema.Int),
-  /** How the last run ended, in words; "imported" for a book read in from Calibre. */
-  lastOutcome: Schema.NullOr(Schema.String),
-  /** When the row last changed, in epoch milliseconds. */
-  updatedAt: Schema.Number
-})
-export type Story = typeof Story.Type
+
 
 export const storyColumns = "key, site, url, title, chapters, book_id AS bookId, last_outcome AS lastOutcome, updated_at AS updatedAt"
 

@@ -1,6 +1,6 @@
 import type { Job } from "../jobs/Job.ts"
 import { describeSite, healthySite, isPaused, type SiteState } from "../jobs/siteBreaker.ts"
-import type { Story } from "./rows.ts"
+import type { Story } from "./entities.ts"
 import type { SourceState, WatchedStory } from "./watchRecords.ts"
 
 // What `status` prints, and the source and site shapes the HTTP API shares with it. Pure: the

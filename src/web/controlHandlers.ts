@@ -4,7 +4,7 @@ import type { Job } from "../jobs/Job.ts"
 import { identifyStories } from "../sites/identifyStories.ts"
 import { parseStoryUrl } from "../stories/StoryUrl.ts"
 import { Store } from "../store/Store.ts"
-import type { Story } from "../store/rows.ts"
+import type { Story } from "../store/entities.ts"
 import { Api, Conflict, NotFound, Unavailable } from "./Api.ts"
 import { WebContext } from "./WebContext.ts"
 

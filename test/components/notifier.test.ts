@@ -1,6 +1,7 @@
 import { NodeServices } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Logger, ManagedRuntime } from "effect"
+import { FetchHttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
 import { mkdtempSync } from "node:fs"
 import { join } from "node:path"
@@ -170,10 +171,10 @@ describe("Notifier delivering to local receivers", () => {
 describe("unusable targets", () => {
   it.effect("a scheme for the apprise program is unusable when the program is missing", () =>
     Effect.gen(function* () {
-      const delivery = makeDelivery({ endpoints: { pushbullet: "", discord: "", telegram: "" }, timeoutMs: 5000, runner: yield* CommandRunner, apprise: "apprise-is-not-installed-here" })
+      const delivery = yield* makeDelivery({ endpoints: { pushbullet: "", discord: "", telegram: "" }, timeoutMs: 5000, runner: yield* CommandRunner, apprise: "apprise-is-not-installed-here" })
       const verdict = yield* delivery.usable({ _tag: "Apprise", label: "rocket://…", url: "rocket://u:p@chat.example.test/room" }).pipe(Effect.flip)
       expect(verdict.reason).toContain("needs the apprise program, which is not installed")
-    }).pipe(Effect.provide(CommandRunner.layer), Effect.provide(NodeServices.layer)))
+    }).pipe(Effect.provide(CommandRunner.layer), Effect.provide([NodeServices.layer, FetchHttpClient.layer])))
 
   it.live("check-config names a bad scheme and a missing token, without their secrets, and exits 2", () =>
     Effect.promise(async () => {
