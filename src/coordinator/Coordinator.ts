@@ -82,6 +82,7 @@ const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
             // failure then ends the whole run through FiberSet.join): the job goes back to the queue.
             Effect.onError(() => store.apply(job.id, { _tag: "Recovered" }).pipe(Effect.ignore)),
             Effect.ensuring(ended),
+            // A slot is free: look again. (A failed job needs no look: the run is ending.)
             Effect.andThen(wake),
             Effect.provideContext(services)
           )
