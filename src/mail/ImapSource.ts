@@ -1,4 +1,5 @@
 import { Clock, Context, Duration, Effect, Layer, Predicate, Queue, Redacted, Schedule } from "effect"
+import { cappedExponential } from "../backoff.ts"
 import { AppConfig } from "../config/AppConfig.ts"
 import { Notifier } from "../notify/Notifier.ts"
 import { CommandRunner } from "../process/CommandRunner.ts"
@@ -17,10 +18,7 @@ type IntakeError = MailError | SitesUnavailable | StoreError
 
 // After a drop: 1 s, 2 s, 4 s … never more than two minutes apart, jittered so that many clients
 // do not return at once.
-const reconnectSchedule = Schedule.exponential(Duration.seconds(1), 2).pipe(
-  Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, Duration.minutes(2)))),
-  Schedule.jittered
-)
+const reconnectSchedule = cappedExponential(Duration.seconds(1), Duration.minutes(2)).pipe(Schedule.jittered)
 
 const healthySessionMs = 30_000
 
