@@ -21,6 +21,16 @@ const asReport = (url: string) => (error: PipelineError): Effect.Effect<StoryRep
     ? Effect.succeed({ url, result: "failed", detail: error.message, retryable: true })
     : Effect.fail(error)
 
+// A bug met while running one story (a defect, not an expected error) is that job's failed try,
+// retried on its schedule: the other stories go on and the daemon keeps running.
+const defectReport = (url: string) => (defect: unknown): Effect.Effect<StoryReport> =>
+  Effect.logError("internal error while running a story", defect).pipe(Effect.as({
+    url,
+    result: "failed",
+    detail: `internal error (${defect instanceof Error ? defect.message : String(defect)}); please report it with the log`,
+    retryable: true
+  }))
+
 const withNextTry = (report: StoryReport, event: JobEvent): StoryReport =>
   event._tag === "RetryAt" ? { ...report, detail: `${report.detail}; next try at ${new Date(event.at).toISOString()}` } : report
 
@@ -61,7 +71,7 @@ export const runJob = Effect.fn("runJob")(function* (job: Job, policy: Schedulin
   yield* Effect.logInfo(`refreshing ${url}`)
   // Never a full re-download while the site is struggling.
   const force = job.force && isHealthy(yield* store.site(job.site))
-  const report = yield* pipeline.refresh(url, refreshOptionsFor(job, watched, force)).pipe(Effect.catch(asReport(job.url)))
+  const report = yield* pipeline.refresh(url, refreshOptionsFor(job, watched, force)).pipe(Effect.catch(asReport(job.url)), Effect.catchDefect(defectReport(job.url)))
   const now = yield* Clock.currentTimeMillis
   const event = yield* decide(job, report, policy.retry, now)
   const facts = { outcome: report.result, title: report.title, chapters: report.chapters, bookId: report.bookId }

@@ -253,6 +253,21 @@ describe("Coordinator scheduling", () => {
       expect(result.jobs).toEqual([expect.objectContaining({ state: "queued", attempts: 0, interruptions: 1 })])
     }))
 
+  it.effect("a bug met while running one story is that job's failed try: the other stories run and the job is retried", () =>
+    Effect.gen(function* () {
+      const runs: Array<Run> = []
+      const pipeline = scripted(runs, (url) => (url.includes("sid=1") && runs.length === 1 ? Effect.die(new Error("boom")) : Effect.succeed(added(url))), Duration.seconds(0))
+      const { reports, jobs } = yield* Effect.gen(function* () {
+        yield* add("http://a.com?sid=1", "http://b.com?sid=2")
+        const fiber = yield* started((yield* Coordinator).drainUntil(5 * minute))
+        yield* TestClock.adjust(Duration.minutes(10))
+        return { reports: yield* Fiber.join(fiber), jobs: yield* (yield* Store).jobs() }
+      }).pipe(Effect.provide(services(storeFile(), pipeline, policy())), fixedRandom(0.5))
+      expect(runs.map((run) => [run.url, run.start / minute])).toEqual([["http://a.com?sid=1", 0], ["http://b.com?sid=2", 0], ["http://a.com?sid=1", 1]])
+      expect(jobs.map((job) => [job.url, job.state, job.attempts])).toEqual([["http://a.com?sid=1", "done", 2], ["http://b.com?sid=2", "done", 1]])
+      expect(reports.map((report) => report.result)).toEqual(["added", "added"])
+    }))
+
   it.effect("stopping the daemon puts its running job back in the queue", () =>
     Effect.gen(function* () {
       const jobs = yield* Effect.gen(function* () {
