@@ -1,5 +1,6 @@
-import { Context, Duration, Effect, Layer, Queue, Redacted, Schedule } from "effect"
+import { Context, Duration, Effect, Layer, Queue, Redacted } from "effect"
 import { FetchHttpClient } from "effect/http"
+import { cappedExponential } from "../backoff.ts"
 import { AppConfig } from "../config/AppConfig.ts"
 import { CommandRunner } from "../process/CommandRunner.ts"
 import { Store } from "../store/Store.ts"
@@ -40,7 +41,7 @@ export class Notifier extends Context.Service<Notifier, {
             Effect.tapError((error: DeliveryFailed) => history("notification-failed", `${target.label}, try ${attempt}: ${error.reason}`))
           )
         }).pipe(
-          Effect.retry({ schedule: Schedule.exponential(Duration.seconds(2), 2), times: settings.retries, while: (error) => error.retryable }),
+          Effect.retry({ schedule: cappedExponential(Duration.seconds(2)), times: settings.retries, while: (error) => error.retryable }),
           Effect.matchEffect({
             onSuccess: () => history("notification-sent", `${target.label}: ${message.title}`),
             onFailure: (error) =>
