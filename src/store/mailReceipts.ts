@@ -37,7 +37,7 @@ export interface MailRecord {
   readonly notes: ReadonlyArray<MailNote>
 }
 
-export interface MailRecorded {
+interface MailRecorded {
   /** False when another process recorded this message first. */
   readonly recorded: boolean
   /** What became of each request, in order. */

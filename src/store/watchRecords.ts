@@ -22,7 +22,7 @@ export interface ImportedStory {
 }
 
 // What a site said about a story: from a metadata-only check or a full run.
-export interface SiteFacts {
+interface SiteFacts {
   readonly chapters?: number | undefined
   readonly status?: string | undefined
   readonly dateUpdated?: string | undefined
@@ -61,7 +61,7 @@ const SourceRow = Schema.Struct({
 export type SourceState = typeof SourceRow.Type
 const decodeSources = Schema.decodeUnknownSync(Schema.Array(SourceRow))
 
-export interface SourceRun {
+interface SourceRun {
   readonly found: number
   readonly error: string | null
   readonly nextRunAt: number | null
