@@ -9,7 +9,7 @@ import { parseStoryUrl } from "../stories/StoryUrl.ts"
 import type { SchedulingPolicy } from "./policy.ts"
 import type { Notification } from "../notify/Notification.ts"
 import { Notifier } from "../notify/Notifier.ts"
-import { pausedReason, recordWhatSiteSaid, refreshOptionsFor } from "../watch/jobWatch.ts"
+import { pausedReason, recordWhatSiteSaid, refreshOptionsFor } from "./jobWatch.ts"
 
 // One claimed job, from the Pipeline to its recorded end: the job's next state, the story's
 // facts and the site's breaker, written together.

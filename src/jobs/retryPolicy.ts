@@ -1,5 +1,5 @@
 import { Duration, Effect, Option, Schedule } from "effect"
-import { cappedExponential, delayBeforeRetry } from "../backoff.ts"
+import { cappedExponential, delayBeforeRetry } from "./backoff.ts"
 
 // When a failed job runs again: capped exponential backoff with jitter for the normal retries,
 // then one Hail-Mary after retry.hail_mary_wait_hours, then no more. The delays are an Effect

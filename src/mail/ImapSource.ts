@@ -1,5 +1,5 @@
 import { Clock, Context, Duration, Effect, Layer, Predicate, Queue, Redacted, Schedule } from "effect"
-import { cappedExponential } from "../backoff.ts"
+import { cappedExponential } from "../jobs/backoff.ts"
 import { AppConfig } from "../config/AppConfig.ts"
 import { Notifier } from "../notify/Notifier.ts"
 import { CommandRunner } from "../process/CommandRunner.ts"

@@ -1,6 +1,6 @@
 import { Context, Duration, Effect, Layer, Queue, Redacted } from "effect"
 import { FetchHttpClient } from "effect/http"
-import { cappedExponential } from "../backoff.ts"
+import { cappedExponential } from "../jobs/backoff.ts"
 import { AppConfig } from "../config/AppConfig.ts"
 import { CommandRunner } from "../process/CommandRunner.ts"
 import { Store } from "../store/Store.ts"

@@ -1,5 +1,5 @@
 import { Cause, Clock, Duration, Effect, Option, Schedule } from "effect"
-import { cappedExponential, delayBeforeRetry } from "../backoff.ts"
+import { cappedExponential, delayBeforeRetry } from "../jobs/backoff.ts"
 
 // Keeps a long-running service alive: when it dies of a defect (a bug, an unexpected exception)
 // it is restarted after restart_delay, doubling each time, at most max_restart_attempts times in
