@@ -7,7 +7,7 @@ import { daemonLayer } from "../layers.ts"
 import { ImapSource } from "../mail/ImapSource.ts"
 import { isAlive } from "../process/alive.ts"
 import { healthFileIn, judgeHealth, makeHealthReporter, readHealth } from "../process/daemonHealth.ts"
-import { signalsEndCleanly } from "../process/shutdown.ts"
+import { StopControl } from "../process/StopControl.ts"
 import { supervise } from "../process/supervise.ts"
 import { startWeb } from "../web/startWeb.ts"
 import { Watch } from "../watch/Watch.ts"
@@ -16,11 +16,12 @@ import { Unhealthy } from "./CliErrors.ts"
 // The daemon: the job runner and the mailbox reader, each supervised, their health in the data folder.
 export const daemon = Command.make("daemon", {}, () =>
   Effect.gen(function* () {
+    const stop = yield* StopControl
     // Until the configuration is read, a signal stops within the default 30 s.
-    yield* Effect.sync(() => signalsEndCleanly(30))
+    yield* Effect.sync(() => stop.endCleanly(30))
     yield* Effect.scoped(Effect.gen(function* () {
       const { values: config, dataDir } = yield* AppConfig
-      yield* Effect.sync(() => signalsEndCleanly(config.process.shutdown_timeout))
+      yield* Effect.sync(() => stop.endCleanly(config.process.shutdown_timeout))
       const report = yield* makeHealthReporter(healthFileIn(dataDir))
       const policy = {
         maxRestarts: config.process.auto_restart ? config.process.max_restart_attempts : 0,

@@ -5,7 +5,7 @@ import type { ConfigError } from "../config/ConfigError.ts"
 import type { FanFicFareUnavailable } from "../fanficfare/FanFicFare.ts"
 import type { MailNotConfigured, MailUnusable } from "../mail/mailErrors.ts"
 import type { OwnershipError } from "../process/ownership.ts"
-import { interruptedExitCode } from "../process/shutdown.ts"
+import type { ProcessStop } from "../process/shutdown.ts"
 import type { SitesUnavailable } from "../sites/fanFicFareSites.ts"
 import type { StoreError } from "../store/database.ts"
 import type { InvalidStoryUrl } from "../stories/StoryUrl.ts"
@@ -54,8 +54,8 @@ export const withExitCode = <R>(
 
 // A command that ran to its end has chosen its code above (the runtime's teardown is handed the
 // program's Exit untyped); what is left is an interruption (a signal) or a defect.
-export const exitCodeFor = <A, E>(exit: Exit.Exit<A, E>): number => {
+export const exitCodeFor = <A, E>(exit: Exit.Exit<A, E>, stop: ProcessStop): number => {
   if (Exit.isSuccess(exit)) return Predicate.isNumber(exit.value) ? exit.value : ExitCode.ok
-  if (Cause.hasInterruptsOnly(exit.cause)) return interruptedExitCode()
+  if (Cause.hasInterruptsOnly(exit.cause)) return stop.interruptedExitCode
   return ExitCode.storiesFailed
 }

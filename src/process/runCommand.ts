@@ -1,8 +1,9 @@
 import { constants } from "node:os"
 import { Duration, Effect, type PlatformError, Schema, Stream } from "effect"
 import { ChildProcess, ChildProcessSpawner } from "effect/process"
-import { childEnvironment, launch, launcherCouldNotStart, trackChild, untrackChild } from "./children.ts"
+import { childEnvironment, launch, launcherCouldNotStart } from "./children.ts"
 import { holdOwnerLock, tempOwnerLock } from "./ownership.ts"
+import { StopControl } from "./StopControl.ts"
 
 // Runs one external program to completion: argv only (never a shell), both output streams
 // drained concurrently so a chatty child cannot block on a full pipe, and a time limit after
@@ -64,6 +65,7 @@ const signalExit = (error: PlatformError.PlatformError) => {
 
 export const runCommand = Effect.fn("runCommand")(function* (request: CommandRequest) {
   const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
+  const { children } = yield* StopControl
   const run = Effect.gen(function* () {
     // A child names its owner's lock (children.ts), so the owner must hold it before the first child.
     yield* holdOwnerLock(tempOwnerLock).pipe(Effect.mapError((error) => new CommandNotFound({ command: request.command, reason: error.message })))
@@ -78,8 +80,8 @@ export const runCommand = Effect.fn("runCommand")(function* (request: CommandReq
       })
     )
     const pid = Number(handle.pid)
-    trackChild(pid)
-    yield* Effect.addFinalizer(() => Effect.sync(() => untrackChild(pid)))
+    children.track(pid)
+    yield* Effect.addFinalizer(() => Effect.sync(() => children.untrack(pid)))
     const [stdout, stderr, exitCode] = yield* Effect.all(
       [collect(handle.stdout), collect(handle.stderr), handle.exitCode.pipe(Effect.catchTag("PlatformError", signalExit))],
       { concurrency: "unbounded" }
@@ -105,6 +107,7 @@ export const runCommand = Effect.fn("runCommand")(function* (request: CommandReq
 // CommandRunner.layer is made of it; Calibre.ts still calls it directly.
 export const makeCommandRunner = Effect.gen(function* () {
   const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
+  const { children } = yield* StopControl
   return (request: CommandRequest) =>
     runCommand(request).pipe(Effect.provideService(ChildProcessSpawner.ChildProcessSpawner, spawner))
 })
