@@ -9,8 +9,11 @@ import { closestName } from "./suggest.ts"
 export const prefix = "FFDL_"
 
 export interface Override {
+  /** The environment variable it came from, e.g. FFDL_EMAIL__SERVER; named in problems. */
   readonly variable: string
+  /** The config key it sets, one lowercased segment per table level, e.g. ["email", "server"]. */
   readonly path: ReadonlyArray<string>
+  /** The value, typed by the key's kind in the schema: number, boolean, list of strings or text. */
   readonly value: unknown
 }
 

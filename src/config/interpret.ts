@@ -12,8 +12,11 @@ import { keyLines, lineOf } from "./tomlPositions.ts"
 // found at once. Pure: reading the file is the caller's business.
 
 export interface LoadedConfig {
+  /** The config file's path, named as the source of problems found in it. */
   readonly file: string
+  /** The decoded configuration, environment overrides applied. */
   readonly values: ConfigFile
+  /** Deprecated or no-effect keys that were found; the CLI prints them as warnings, never as errors. */
   readonly warnings: ReadonlyArray<string>
 }
 

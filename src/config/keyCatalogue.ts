@@ -7,7 +7,9 @@ import type { Schema } from "effect"
 type ValueKind = "text" | "number" | "boolean" | "list" | "section"
 
 export interface KeyEntry {
+  /** The key's dotted path from the top of the file, e.g. "email.server". */
   readonly path: string
+  /** What value the key takes; "section" for a table of keys. */
   readonly kind: ValueKind
 }
 

@@ -4,12 +4,15 @@ import type { BreakerPolicy } from "../jobs/siteBreaker.ts"
 
 // Everything the Coordinator decides by, from the configuration.
 export interface SchedulingPolicy {
+  /** How many downloads run at once across all sites ([max_workers]). */
   readonly maxWorkers: number
-  // Downloads from one site at a time; sites not listed get one.
+  /** Downloads from one site at a time; sites not listed get one. */
   readonly siteConcurrency: Readonly<Record<string, number>>
+  /** When and how often a failed job is tried again ([retry]). */
   readonly retry: RetryPolicy
+  /** When a failing site is paused, and for how long ([sites] breaker_*). */
   readonly breaker: BreakerPolicy
-  // How often the daemon looks for jobs added by another process (`add` from a terminal).
+  /** How often the daemon looks for jobs added by another process (`add` from a terminal). */
   readonly pollForOthersMs: number
 }
 

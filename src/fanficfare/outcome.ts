@@ -24,8 +24,11 @@ export type FanFicFareOutcome =
   | { readonly _tag: "Unrecognised"; readonly exitCode: number; readonly lastLines: string }
 
 interface FanFicFareOutput {
+  /** The FanFicFare process's exit code; 0 even for most failures. */
   readonly exitCode: number
+  /** Everything the run printed on standard output. */
   readonly stdout: string
+  /** Everything the run printed on standard error, where its errors and tracebacks go. */
   readonly stderr: string
 }
 

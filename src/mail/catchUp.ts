@@ -11,12 +11,16 @@ import { planMessage } from "./planMessage.ts"
 // and only then sets \Seen where mark_read allows. A crash anywhere repeats at most the flagging.
 
 interface IntakeRules {
+  /** Site ids ([email] disabled_sites) whose links are reported, never queued. */
   readonly disabledSites: ReadonlyArray<string>
+  /** When a handled message gets \Seen ([email] mark_read). */
   readonly markRead: MarkRead
 }
 
 export interface CatchUpSummary {
+  /** Unseen messages read in this catch-up (those expunged meanwhile not counted). */
   readonly messages: number
+  /** New jobs queued from them; requests merged into an already open job are not counted. */
   readonly queued: number
 }
 

@@ -12,13 +12,19 @@ export type EmailSettings = ConfigFile["email"]
 type MailSignal = "new-mail" | "closed"
 
 export interface MailSession {
+  /** The logged-in imapflow client with the mailbox selected; run commands on it through `command`. */
   readonly client: ImapFlow
+  /** host:port, as messages and errors name the server. */
   readonly server: string
+  /** The selected mailbox's name ([email] mailbox). */
   readonly mailbox: string
+  /** The mailbox's UIDVALIDITY; a UID means a message only together with it. */
   readonly uidValidity: number
+  /** Whether the server offers IDLE, so new mail is pushed rather than only found by polling. */
   readonly canIdle: boolean
+  /** "new-mail" when the mailbox grows, "closed" when the connection ends; a sliding queue of 4. */
   readonly signals: Queue.Queue<MailSignal>
-  // Why the connection ended, once it has.
+  /** Why the connection ended, once it has. */
   readonly closeReason: () => string
 }
 

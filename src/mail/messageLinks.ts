@@ -14,9 +14,13 @@ export class UnreadableMessage extends Schema.TaggedError<UnreadableMessage>()("
 }
 
 export interface MessageLinks {
+  /** The Message-ID header, or null when missing or blank. */
   readonly messageId: string | null
+  /** The Subject header, or null when missing or blank. */
   readonly subject: string | null
+  /** The From header as text, or null when missing or blank. */
   readonly from: string | null
+  /** Every link in the body: from the HTML part when there is one, else from the plain text. */
   readonly links: ReadonlyArray<string>
 }
 

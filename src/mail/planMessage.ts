@@ -9,15 +9,20 @@ import type { MessageLinks } from "./messageLinks.ts"
 // each link that became no job, and when the message may be marked read. Pure.
 
 interface MessagePlan {
+  /** What the store keeps of the message: its place, job requests, notes and when to flag it. */
   readonly record: MailRecord
-  // Stories on disabled sites: reported, never downloaded.
+  /** Stories on disabled sites: reported, never downloaded. */
   readonly disabled: ReadonlyArray<StoryRef>
+  /** Links naming a chapter or a tracker (kind), not a story: logged and noted, not queued. */
   readonly unresolved: ReadonlyArray<{ readonly kind: string; readonly url: string }>
 }
 
 interface MessagePlace {
+  /** The mailbox the message is in. */
   readonly mailbox: string
+  /** The mailbox's UIDVALIDITY when the message was read. */
   readonly uidValidity: number
+  /** The message's IMAP UID, meaningful with that UIDVALIDITY. */
   readonly uid: number
 }
 

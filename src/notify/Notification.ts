@@ -2,11 +2,17 @@
 // these are the facts, decided where they happen.
 
 export interface StoryFacts {
+  /** The story's key in the store (storyKeyOf). */
   readonly key: string
+  /** The story's canonical link. */
   readonly url: string
+  /** The site id, e.g. "fanfiction". */
   readonly site: string
+  /** The title, when the run learnt it; the URL stands in otherwise. */
   readonly title?: string
+  /** The author, when the run learnt it. */
   readonly author?: string
+  /** The chapter count after the run, when known. */
   readonly chapters?: number
 }
 
@@ -21,7 +27,9 @@ export type Notification =
   | { readonly _tag: "DisabledSiteLink"; readonly site: string; readonly url: string; readonly subject: string | null }
 
 export interface Message {
+  /** One line saying what happened to which story; short enough for a phone's lock screen. */
   readonly title: string
+  /** The details (byline, counts, reasons), usually ending with the story's link. */
   readonly body: string
 }
 

@@ -4,16 +4,23 @@ import type { Auth, Target } from "./targets.ts"
 // The HTTP requests each service's public API wants for one message. Pure.
 
 export interface HttpCall {
+  /** The HTTP method, e.g. POST. */
   readonly method: string
+  /** The full request URL; Discord's and Telegram's hold their token, so log the target's label instead. */
   readonly url: string
+  /** Request headers, credentials included. */
   readonly headers: Readonly<Record<string, string>>
+  /** The request body, JSON text. */
   readonly body: string
 }
 
 // Where the fixed-host services live; configurable for a proxy or a compatible server.
 export interface Endpoints {
+  /** Base URL of the Pushbullet API. */
   readonly pushbullet: string
+  /** Base URL of Discord, whose webhooks are under /api/webhooks. */
   readonly discord: string
+  /** Base URL of the Telegram Bot API. */
   readonly telegram: string
 }
 

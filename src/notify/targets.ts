@@ -16,21 +16,32 @@ export type Target =
 export type Auth = { readonly _tag: "Basic"; readonly user: string; readonly password: string } | { readonly _tag: "Bearer"; readonly token: string }
 
 export interface MailSettings {
+  /** The SMTP login (the URL's user); empty: send without logging in. */
   readonly user: string
+  /** The SMTP password; empty when the URL has none. */
   readonly password: string
+  /** The mail domain (the URL's host); finds the SMTP server when smtpHost is empty. */
   readonly domain: string
-  // Empty: found from the domain (well-known providers) or the domain itself.
+  /** Empty: found from the domain (well-known providers) or the domain itself. */
   readonly smtpHost: string
+  /** The URL's port; undefined: the known provider's, else 465, 587 or 25 by the TLS mode. */
   readonly port?: number
+  /** mailtos://: TLS is required (STARTTLS when the connection is not implicit TLS). */
   readonly secure: boolean
+  /** ?mode=: ssl for implicit TLS, starttls to upgrade; undefined: decided by the port or the known provider. */
   readonly mode?: "ssl" | "starttls"
+  /** Recipients (?to= and address path segments); the user's own address when none is given. */
   readonly to: ReadonlyArray<string>
+  /** The sender address (?from=), else the user at the domain. */
   readonly from: string
+  /** The sender's display name (?name=); undefined: the bare address. */
   readonly fromName?: string
 }
 
 export interface TargetProblem {
+  /** What to call the target in messages: the scheme, never a secret. */
   readonly label: string
+  /** Why the URL cannot be used, with the form it should take. */
   readonly reason: string
 }
 
@@ -45,12 +56,19 @@ const decode = (text: string) => {
 // Apprise URLs are not always valid WHATWG URLs (a Telegram bot token has a colon in the host
 // part), so they are split by hand.
 interface Parts {
+  /** The URL's scheme, lowercased. */
   readonly scheme: string
+  /** The credentials before their ':', decoded; undefined when the URL has no '@'. */
   readonly user?: string
+  /** The credentials after their ':', decoded; undefined when there is no ':'. */
   readonly password?: string
+  /** The host (for some services a token or topic), without the port. */
   readonly host: string
+  /** The port after the host, when one is given. */
   readonly port?: number
+  /** The path's non-empty segments, decoded. */
   readonly path: ReadonlyArray<string>
+  /** The query parameters, decoded without reading '+' as a space. */
   readonly query: URLSearchParams
 }
 

@@ -19,11 +19,11 @@ import type { UpdateMethod } from "../config/ConfigSchema.ts"
 export type PipelineError = CalibreError | FanFicFareUnavailable
 
 export interface RefreshOptions {
-  // Download every chapter again, as asked for with `add --force`. update_no_force still wins.
+  /** Download every chapter again, as asked for with `add --force`. update_no_force still wins. */
   readonly force: boolean
-  // Ask the site for metadata first and update only when it has more chapters than this.
+  /** Ask the site for metadata first and update only when it has more chapters than this. */
   readonly checkFirst?: KnownFacts | undefined
-  // The story's own update_method, over [calibre] update_method.
+  /** The story's own update_method, over [calibre] update_method. */
   readonly updateMethod?: UpdateMethod | undefined
 }
 
@@ -45,6 +45,7 @@ const siteFacts = (meta: StoryMetadata) => ({
 })
 
 export class Pipeline extends Context.Service<Pipeline, {
+  /** Adds the story to Calibre or updates it there, in a work folder removed afterwards; story failures are reports. */
   refresh(url: StoryUrl, options?: RefreshOptions): Effect.Effect<StoryReport, PipelineError>
 }>()("automated-fanfic/pipeline/Pipeline") {
   static readonly layer = Layer.effect(

@@ -46,8 +46,11 @@ export const readHealth = (file: string): DaemonHealth | undefined => {
 }
 
 interface HealthVerdict {
+  /** Whether the health file names a live process (it may still be hung). */
   readonly running: boolean
+  /** Running, reporting recently, and none of its services failed; `health` exits 0 only then. */
   readonly healthy: boolean
+  /** What `status` and `health` print, the daemon's line first, then one per service. */
   readonly lines: ReadonlyArray<string>
 }
 

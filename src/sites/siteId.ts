@@ -20,9 +20,11 @@ export const storyKeyOf = (site: string, storyId: string, url: string) => {
 }
 
 export interface StoryRef {
+  /** The story's identity in the Store (storyKeyOf): site:storyId or site:scope/storyId. */
   readonly key: string
+  /** The site id, as disabled_sites names it (siteIdOfHost). */
   readonly site: string
-  // The canonical link FanFicFare is given and Calibre stores.
+  /** The canonical link FanFicFare is given and Calibre stores. */
   readonly url: string
 }
 

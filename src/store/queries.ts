@@ -80,11 +80,13 @@ const offsetOf = (request: PageRequest) => (request.page - 1) * request.pageSize
 export interface Queries {
   /** The stories matching the filter, the last changed first. */
   storiesPage(filter: StoryFilter): Effect.Effect<Page<Story>, StoreError>
+  /** The story with this key, or undefined when the store has none. */
   story(key: string): Effect.Effect<Story | undefined, StoreError>
   /** The newest job of each of these stories, by story key. */
   latestJobs(keys: ReadonlyArray<string>): Effect.Effect<ReadonlyMap<string, Job>, StoreError>
   /** The jobs matching the filter, the newest first. */
   jobsPage(filter: JobFilter): Effect.Effect<Page<Job>, StoreError>
+  /** The job with this id, or undefined when there is none. */
   job(id: number): Effect.Effect<Job | undefined, StoreError>
   /** The history lines matching the filter, the newest first. */
   historyPage(filter: HistoryFilter): Effect.Effect<Page<HistoryItem>, StoreError>

@@ -10,22 +10,35 @@ export type WatchState = typeof WatchState.Type
 
 // A book found in Calibre that the store does not know yet.
 export interface ImportedStory {
+  /** The story's key in the store (storyKeyOf). */
   readonly key: string
+  /** The story's canonical link. */
   readonly url: string
+  /** The site id, e.g. "fanfiction". */
   readonly site: string
+  /** The Calibre book id it was found as. */
   readonly bookId: number
+  /** The book's title in Calibre. */
   readonly title: string
+  /** The book's authors, as Calibre lists them. */
   readonly author: string
+  /** Chapters counted in the book's EPUB; null when it has none or it could not be counted. */
   readonly chapters: number | null
+  /** In-Progress or Completed, from the book's tags; null when no tag says. */
   readonly status: string | null
+  /** The last update as YYYY-MM-DD, from the book's "Last Update:" tag; null when it has none. */
   readonly dateUpdated: string | null
 }
 
 // What a site said about a story: from a metadata-only check or a full run.
 interface SiteFacts {
+  /** The site's chapter count; undefined keeps the stored one. */
   readonly chapters?: number | undefined
+  /** The site's status (e.g. In-Progress); undefined keeps the stored one. */
   readonly status?: string | undefined
+  /** The site's last update date, as FanFicFare prints it; undefined keeps the stored one. */
   readonly dateUpdated?: string | undefined
+  /** The author as the site names them; undefined keeps the stored one. */
   readonly author?: string | undefined
 }
 
@@ -62,11 +75,15 @@ export type SourceState = typeof SourceRow.Type
 const decodeSources = Schema.decodeUnknownSync(Schema.Array(SourceRow))
 
 interface SourceRun {
+  /** How many stories the run found. */
   readonly found: number
+  /** Why the run failed, or null when it succeeded. */
   readonly error: string | null
+  /** When the source is due again (epoch ms), or null: only when asked. */
   readonly nextRunAt: number | null
-  // A feed's validators for the next conditional request.
+  /** A feed's validators for the next conditional request; undefined keeps the stored one. */
   readonly etag?: string | undefined
+  /** The feed's Last-Modified, for the same; undefined keeps the stored one. */
   readonly lastModified?: string | undefined
 }
 
@@ -77,15 +94,21 @@ const watchedSelect = `
   FROM stories s`
 
 export interface WatchRecords {
-  // Adds the books the store does not know; returns how many were new.
+  /** Adds the books the store does not know; returns how many were new. */
   importStories(stories: ReadonlyArray<ImportedStory>): Effect.Effect<number, StoreError>
+  /** Every story in the store with its watch state, last check and last run, by key. */
   readonly watchedStories: Effect.Effect<ReadonlyArray<WatchedStory>, StoreError>
+  /** One story as watchedStories has it, or undefined when the store has no such key. */
   watchedStory(key: string): Effect.Effect<WatchedStory | undefined, StoreError>
-  // A site was asked about a story: keep what it said, and (with a job) a line of history.
+  /** A site was asked about a story: keep what it said, and (with a job) a line of history. */
   recordCheck(key: string, jobId: number | null, facts: SiteFacts, detail: string): Effect.Effect<void, StoreError>
+  /** Follows, pauses or ignores the story, with a line of history giving the reason; false when no such story. */
   setWatch(key: string, watch: WatchState, reason: string): Effect.Effect<boolean, StoreError>
+  /** Sets the story's own update_method (null: the configured one); false when no such story. */
   setUpdateMethod(key: string, method: string | null): Effect.Effect<boolean, StoreError>
+  /** Each watch source's last run, next run, count found and error, by name. */
   readonly sources: Effect.Effect<ReadonlyArray<SourceState>, StoreError>
+  /** Records a source's run as of now, with a line of history; feed validators not given are kept. */
   recordSourceRun(source: string, run: SourceRun): Effect.Effect<void, StoreError>
 }
 

@@ -15,15 +15,18 @@ import type { SourceFound, WatchSource } from "./WatchSource.ts"
 // found and error, which `status`, the API and the dashboard show.
 
 interface SourceOutcome extends SourceFound {
+  /** The source's name, also its origin in the history. */
   readonly source: string
+  /** Why the run failed, or null when it succeeded. */
   readonly error: string | null
 }
 
 export class Watch extends Context.Service<Watch, {
+  /** The names of the configured sources, in the order a pass runs them. */
   readonly sources: ReadonlyArray<string>
-  // Runs each source whose time has come (every one with `all`) and records each run.
+  /** Runs each source whose time has come (every one with `all`) and records each run. */
   pass(options: { readonly all: boolean }): Effect.Effect<ReadonlyArray<SourceOutcome>, StoreError>
-  // Runs the sources on their schedules until interrupted, waking the job runner when one queued work.
+  /** Runs the sources on their schedules until interrupted, waking the job runner when one queued work. */
   run(wake: Effect.Effect<void>): Effect.Effect<never, StoreError>
 }>()("automated-fanfic/watch/Watch") {
   static readonly layer = Layer.effect(

@@ -7,12 +7,16 @@
 type CheckVerdict = "more" | "same" | "revised" | "fewer"
 
 export interface KnownFacts {
+  /** The chapter count the store knows for the story. */
   readonly chapters: number
+  /** The last update date the store knows, as FanFicFare prints it, or null. */
   readonly dateUpdated: string | null
 }
 
 interface SeenFacts {
+  /** The chapter count the site reports now. */
   readonly chapters: number
+  /** The site's last update date, when its metadata has one. */
   readonly dateUpdated?: string | undefined
 }
 

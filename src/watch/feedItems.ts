@@ -14,7 +14,9 @@ const FeedEntries = Schema.Struct({
 const decodeEntries = Schema.decodeUnknownOption(FeedEntries)
 
 interface FeedEntry {
+  /** The entry's link, trimmed; entries without one are dropped. */
   readonly link: string
+  /** The entry's date (epoch ms), or undefined when missing or unreadable. */
   readonly published: number | undefined
 }
 

@@ -3,9 +3,9 @@ import type { WatchedStory } from "../store/watchRecords.ts"
 // Which stories the library sweep checks now. Pure: the sweep reads the store and queues these.
 
 interface SweepSettings {
-  // An In-Progress (or unknown-status) story is due this long after its site was last asked (0: never).
+  /** An In-Progress (or unknown-status) story is due this long after its site was last asked (0: never). */
   readonly inProgressMs: number
-  // A Completed story, this long (0: never).
+  /** A Completed story, this long (0: never). */
   readonly completedMs: number
 }
 

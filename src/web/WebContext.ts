@@ -4,8 +4,9 @@ import { Context, Effect, Layer } from "effect"
 // Coordinator for them; `once` only shows what it does.
 
 export interface WebMode {
+  /** daemon: requests are acted on and wake the Coordinator; once: the API only shows. */
   readonly mode: "daemon" | "once"
-  // Look at the Store again now: a job was added or made due.
+  /** Look at the Store again now: a job was added or made due. */
   readonly wake: Effect.Effect<void>
 }
 
