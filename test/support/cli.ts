@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process"
 import { join } from "node:path"
+import { afterAll } from "vitest"
 import { repoRoot } from "./paths.ts"
 import { scratchFolder } from "./scratch.ts"
 
@@ -36,13 +37,34 @@ export const runCli = (args: ReadonlyArray<string>, options: { env?: Record<stri
 const withoutFfdl = (env: NodeJS.ProcessEnv) =>
   Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("FFDL_") && key !== "AUTOMATED_FANFIC_CONFIG"))
 
+// Every program a test file started without waiting. A test that fails before it stops its daemon
+// must not leave it running for the files after it (it would hold their ports, mailboxes and
+// libraries): whatever still runs when the file ends is killed, with its process group.
+// (A daemon started in a group of its own is killed with its group.)
+const started = new Map<ChildProcess, { readonly ownGroup: boolean }>()
+const remember = (child: ChildProcess, ownGroup: boolean) => {
+  started.set(child, { ownGroup })
+  child.on("exit", () => started.delete(child))
+  return child
+}
+afterAll(() => {
+  for (const [child, { ownGroup }] of started) {
+    try {
+      if (child.pid !== undefined) process.kill(ownGroup ? -child.pid : child.pid, "SIGKILL")
+    } catch {
+      // Already gone.
+    }
+  }
+  started.clear()
+})
+
 // Starts the program without waiting, for tests that kill it part-way.
 export const startCli = (args: ReadonlyArray<string>, options: { env?: Record<string, string> } = {}) =>
-  spawn(join(repoRoot, "bin", "automated-fanfic"), [...args], {
+  remember(spawn(join(repoRoot, "bin", "automated-fanfic"), [...args], {
     cwd: repoRoot,
     env: { ...withoutFfdl(process.env), XDG_DATA_HOME: dataHome, ...options.env },
     stdio: "ignore"
-  })
+  }), false)
 
 // The daemon in a process group of its own, as a service manager starts it; with pidNamespace,
 // as pid 1 of a new pid namespace, as a container starts it (the same pid on every restart).
@@ -51,7 +73,7 @@ export const startDaemon = (args: ReadonlyArray<string>, options: { env?: Record
   const [command, ...argv] = options.pidNamespace === true
     ? ["unshare", "--pid", "--fork", "--kill-child=SIGKILL", "--mount-proc", program, ...args]
     : [program, ...args]
-  return spawn(command ?? program, argv, { cwd: repoRoot, env: { ...withoutFfdl(process.env), ...options.env }, stdio: "ignore", detached: true })
+  return remember(spawn(command ?? program, argv, { cwd: repoRoot, env: { ...withoutFfdl(process.env), ...options.env }, stdio: "ignore", detached: true }), true)
 }
 
 // SIGKILL for the daemon's whole process group (`kill -KILL -- -PGID`), waiting until it is gone.
