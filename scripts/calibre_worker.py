@@ -3,7 +3,8 @@
 # Each calibredb call costs 0.5-0.7 s of start-up; this process pays it once. It speaks JSON
 # lines: a request {"id": n, "args": ["list", "--for-machine", ...]} names a calibredb command
 # and its arguments (without --with-library), and the answer {"id": n, "exitCode": c,
-# "stdout": "...", "stderr": "..."} is what calibredb would have printed. The commands run
+# "stdout": "...", "stderr": "..."} is what calibredb would have printed; "opened" says the
+# library was (re)opened for this request, so what was read of it before may be stale. The commands run
 # through calibredb's own option parsers and command modules, in this process, against a
 # library kept open: same checks, same output, none of the start-up.
 #
@@ -51,14 +52,21 @@ class Session:
         self._db = None
         self._release = None
 
+    # True when this call opened the library, False when it was open already, None when another
+    # program holds the lock.
     def open(self):
         if self._db is not None:
-            return True
+            return False
         if self._release is None:
             self._release = create_single_instance_mutex('db')
             if self._release is None:
-                return False
-        self._db = LibraryDatabase(self.library_path)
+                return None
+        try:
+            self._db = LibraryDatabase(self.library_path)
+        except BaseException:
+            # Not left holding the lock for a library it could not open (a read-only folder).
+            self.close()
+            raise
         return True
 
     def close(self):
@@ -97,8 +105,9 @@ def captured(stream):
 
 def run_command(args):
     out, err = capture(), capture()
-    if not session.open():
-        return 1, '', BUSY + '\n'
+    opened = session.open()
+    if opened is None:
+        return 1, '', BUSY + '\n', False
     name, rest = args[0], list(args[1:])
     # calibredb's add resets sys.stdout to sys.__stdout__ when it is done, so both are redirected.
     saved = sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__
@@ -122,7 +131,7 @@ def run_command(args):
         code = 1
     finally:
         sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__ = saved
-    return code, captured(out), captured(err)
+    return code, captured(out), captured(err), opened
 
 
 def answer(message):
@@ -147,6 +156,7 @@ def main():
             if not line.strip():
                 continue
             request_id = None
+            opened = False
             try:
                 request = json.loads(line)
                 request_id = request['id']
@@ -155,10 +165,10 @@ def main():
                     session.close()
                     answer({'id': request_id, 'exitCode': 0, 'stdout': '', 'stderr': ''})
                     continue
-                code, out, err = run_command(args)
+                code, out, err, opened = run_command(args)
             except Exception:
                 code, out, err = 1, '', traceback.format_exc()
-            answer({'id': request_id, 'exitCode': code, 'stdout': out, 'stderr': err})
+            answer({'id': request_id, 'exitCode': code, 'stdout': out, 'stderr': err, 'opened': opened})
     session.close()
 
 

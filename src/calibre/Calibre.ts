@@ -1,4 +1,4 @@
-import { Context, Effect, FileSystem, Layer, Option, Redacted, Ref, Result, Semaphore } from "effect"
+import { Context, Effect, FileSystem, Layer, Option, Redacted, Result, Semaphore } from "effect"
 import { join } from "node:path"
 import { AppConfig } from "../config/AppConfig.ts"
 import { ConfigError } from "../config/ConfigError.ts"
@@ -25,6 +25,7 @@ import { decodeUserRecords, parseCustomColumns, userFieldNames } from "./userFie
 import { storyRecord } from "./duplicateRecords.ts"
 import { type LibraryOperations, removeEmptyRecords, writeNewBook, writeUpdatedBook } from "./writeModes.ts"
 import { holdTempFolderOwnership, secretFolderPrefix } from "../process/tempFolders.ts"
+import { makeLibrarySession } from "./LibrarySession.ts"
 
 export type CalibreError = CalibreBusy | CalibreFailed | CalibreUnavailable | LibraryNotFound
 
@@ -87,19 +88,33 @@ export class Calibre extends Context.Service<Calibre, {
         environment["CALIBRE_CONFIG_DIRECTORY"] = join(dataDirectory(appConfig.values, process.env), "calibre-config")
       }
 
-      const calibredb = Effect.fn("Calibre.calibredb")(function* (operation: string, args: ReadonlyArray<string>) {
-        const result: CommandResult = yield* runCommand({
-          command: "calibredb",
-          args: [operation, "--with-library", library, ...credentials, ...args],
-          env: environment,
-          timeout: "5 minutes"
-        }).pipe(
-          oneAtATime.withPermits(1),
-          Effect.catchTags({
+      // A local library goes through one long-lived calibre process unless the user asks for
+      // calibredb; it holds the library only while there is work (LibrarySession.ts).
+      const session = !server && config.library_access === "session"
+        ? Option.some(yield* makeLibrarySession({ library, env: environment, requestTimeout: "5 minutes" }))
+        : Option.none()
+
+      // The permit covers the library's work only: a calibredb process's lingering children are
+      // waited for after it is released (runCommand.ts).
+      const oneCall = (operation: string, args: ReadonlyArray<string>) =>
+        Option.isSome(session)
+          ? session.value.run([operation, ...args]).pipe(oneAtATime.withPermits(1), Effect.catchTags({
+            CalibreWorkerUnavailable: (e) => Effect.fail(new CalibreUnavailable({ reason: e.message })),
+            CalibreWorkerFailed: (e) => Effect.fail(new CalibreFailed({ operation, exitCode: -1, detail: e.message }))
+          }))
+          : runCommand({
+            command: "calibredb",
+            args: [operation, "--with-library", library, ...credentials, ...args],
+            env: environment,
+            timeout: "5 minutes",
+            exclusive: oneAtATime.withPermits(1)
+          }).pipe(Effect.catchTags({
             CommandNotFound: (e) => Effect.fail(new CalibreUnavailable({ reason: e.message })),
             CommandTimedOut: (e) => Effect.fail(new CalibreFailed({ operation, exitCode: -1, detail: e.message }))
-          })
-        )
+          }))
+
+      const calibredb = Effect.fn("Calibre.calibredb")(function* (operation: string, args: ReadonlyArray<string>) {
+        const result: CommandResult = yield* oneCall(operation, args)
         if (isLockedByAnotherProgram(result.stderr)) return yield* new CalibreBusy({ library })
         return result
       })
@@ -153,16 +168,18 @@ export class Calibre extends Context.Service<Calibre, {
       })
 
       const customColumns = Effect.map(checked("custom_columns", []), (result) => parseCustomColumns(result.stdout))
-      // Whether the library has the opt-in version column, asked once per process (a failed
-      // look-up is not remembered).
-      const knownColumns = yield* Ref.make(Option.none<ReadonlyArray<string>>())
-      const hasVersionColumn = Effect.gen(function* () {
-        const known = yield* Ref.get(knownColumns)
-        if (Option.isSome(known)) return known.value.includes(versionColumn)
+      // The library's custom columns, read once per opening of the library: the session counts
+      // its openings; calibredb opens it for every call, so there the version column's presence
+      // is asked once per process, as before (a failed look-up is not remembered).
+      const openings = () => Option.isSome(session) ? session.value.openings() : 0
+      let knownColumns: { readonly openings: number; readonly columns: ReadonlyArray<string> } | undefined
+      const rememberedColumns = Effect.gen(function* () {
+        if (knownColumns !== undefined && knownColumns.openings === openings()) return knownColumns.columns
         const columns = yield* customColumns
-        yield* Ref.set(knownColumns, Option.some(columns))
-        return columns.includes(versionColumn)
+        knownColumns = { openings: openings(), columns }
+        return columns
       })
+      const hasVersionColumn = Effect.map(rememberedColumns, (columns) => columns.includes(versionColumn))
 
       const removeBook = Effect.fn("Calibre.removeBook")(function* (bookId: number) {
         yield* checked("remove", ["--permanent", String(bookId)])
@@ -191,7 +208,7 @@ export class Calibre extends Context.Service<Calibre, {
           yield* checked("add_format", [String(bookId), epub])
         }),
         removeBook,
-        customColumns,
+        customColumns: Option.isSome(session) ? rememberedColumns : customColumns,
         recordProducer: Effect.fn("Calibre.recordProducer")(function* (bookId: number, fanFicFareVersion: string) {
           if (yield* hasVersionColumn) yield* checked("set_custom", [versionColumn, String(bookId), fanFicFareVersion])
         }),

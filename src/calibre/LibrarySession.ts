@@ -36,7 +36,8 @@ const Answer = Schema.Struct({
   id: Schema.Int,
   exitCode: Schema.Int,
   stdout: Schema.String,
-  stderr: Schema.String
+  stderr: Schema.String,
+  opened: Schema.optionalKey(Schema.Boolean)
 })
 const decodeAnswer = Schema.decodeUnknownResult(Schema.fromJsonString(Answer))
 
@@ -54,7 +55,10 @@ export interface LibrarySessionOptions {
 
 export interface LibrarySession {
   run(args: ReadonlyArray<string>): Effect.Effect<CommandResult, CalibreWorkerFailed | CalibreWorkerUnavailable>
-  // The worker's process id, for tests that kill it.
+  // Counts the times the library was opened: what was read of it under an older count (custom
+  // columns) may have been changed by another program in between.
+  readonly openings: () => number
+  // The worker's process id, for tests that kill or stop it.
   readonly pid: () => number | undefined
 }
 
@@ -77,9 +81,11 @@ export const makeLibrarySession = Effect.fnUntraced(function* (options: LibraryS
   const oneAtATime = yield* Semaphore.make(1)
   const idleSeconds = Duration.toSeconds(Duration.fromInputUnsafe(options.idle ?? "2 seconds"))
   const processIdleMillis = Duration.toMillis(Duration.fromInputUnsafe(options.processIdle ?? "1 minute"))
-  const timeout = Duration.fromInputUnsafe(options.requestTimeout)
+  const timeoutMillis = Duration.toMillis(Duration.fromInputUnsafe(options.requestTimeout))
+  const timeoutSeconds = timeoutMillis / 1000
   let current: Worker | undefined
   let nextId = 1
+  let openings = 0
   let idleTimer: NodeJS.Timeout | undefined
 
   const end = (worker: Worker, reason: string, notStarted = false) => {
@@ -111,6 +117,7 @@ export const makeLibrarySession = Effect.fnUntraced(function* (options: LibraryS
       newline = worker.stdout.indexOf("\n")
       const answer = decodeAnswer(line)
       if (Result.isFailure(answer)) return end(worker, `it answered something unreadable: ${line.slice(0, 200)}`)
+      if (answer.success.opened === true) openings++
       const resume = worker.pending.get(answer.success.id)
       worker.pending.delete(answer.success.id)
       resume?.(Result.succeed({ exitCode: answer.success.exitCode, stdout: answer.success.stdout, stderr: answer.success.stderr }))
@@ -145,13 +152,17 @@ export const makeLibrarySession = Effect.fnUntraced(function* (options: LibraryS
     if (!worker.gone) worker.child.stdin.end()
   }
 
+  // Timed with Node's own timers, not Effect's clock: a test clock must not make a hung worker
+  // look alive, nor keep a closing session waiting forever.
   const send = (operation: string, args: ReadonlyArray<string>) =>
     Effect.callback<CommandResult, CalibreWorkerFailed | CalibreWorkerUnavailable>((resume) => {
       if (idleTimer !== undefined) clearTimeout(idleTimer)
       const worker = current ?? start()
       current = worker
       const id = nextId++
+      const hung = setTimeout(() => end(worker, `no answer within ${timeoutSeconds} s; it was killed`), timeoutMillis)
       worker.pending.set(id, (outcome) => {
+        clearTimeout(hung)
         if (Result.isSuccess(outcome)) {
           idleTimer = setTimeout(() => retire(worker), processIdleMillis).unref()
           return resume(Effect.succeed(outcome.success))
@@ -161,16 +172,12 @@ export const makeLibrarySession = Effect.fnUntraced(function* (options: LibraryS
           : new CalibreWorkerFailed({ operation, reason: outcome.failure.reason })))
       })
       worker.child.stdin.write(`${JSON.stringify({ id, args })}\n`)
-      // Interrupted (a timeout, a stopping job): the worker may be mid-write, so it is replaced.
+      // Interrupted (a stopping job): the worker may be mid-write, so it is replaced.
       return Effect.sync(() => {
+        clearTimeout(hung)
         if (worker.pending.has(id)) end(worker, "the request was abandoned")
       })
-    }).pipe(
-      Effect.timeoutOrElse({
-        duration: timeout,
-        orElse: () => Effect.fail(new CalibreWorkerFailed({ operation, reason: `no answer within ${Duration.toSeconds(timeout)} s; it was killed` }))
-      })
-    )
+    })
 
   const run = Effect.fn("LibrarySession.run")(function* (args: ReadonlyArray<string>) {
     const operation = args[0] ?? "?"
@@ -184,18 +191,21 @@ export const makeLibrarySession = Effect.fnUntraced(function* (options: LibraryS
     )
   }, (effect) => oneAtATime.withPermits(1)(effect))
 
+  // A clean close releases calibre's lock at once; a worker that takes too long is killed.
   yield* Effect.addFinalizer(() =>
-    Effect.gen(function* () {
+    Effect.callback<void>((resume) => {
       if (idleTimer !== undefined) clearTimeout(idleTimer)
       const worker = current
-      if (worker === undefined) return
+      if (worker === undefined || worker.gone) return resume(Effect.void)
+      const killLater = setTimeout(() => end(worker, "the session was closed"), 3000)
+      worker.child.once("exit", () => {
+        clearTimeout(killLater)
+        resume(Effect.void)
+      })
       retire(worker)
-      // A clean close releases calibre's lock at once; one that takes too long is killed.
-      for (let waited = 0; waited < 60 && !worker.gone; waited++) yield* Effect.sleep("50 millis")
-      end(worker, "the session was closed")
     })
   )
 
-  const session: LibrarySession = { run, pid: () => current?.child.pid }
+  const session: LibrarySession = { run, openings: () => openings, pid: () => current?.child.pid }
   return session
 })

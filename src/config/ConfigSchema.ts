@@ -29,6 +29,12 @@ export type UpdateMethod = typeof UpdateMethod.Type
 export const MetadataPreservationMode = Schema.Literals(["remove_add", "preserve_metadata", "add_format"])
 export type MetadataPreservationMode = typeof MetadataPreservationMode.Type
 
+// How a local library is reached: one long-lived calibre process that holds the library only
+// while there is work (session), or one calibredb process per call (calibredb, the fallback). A
+// content-server library always goes through calibredb.
+export const LibraryAccess = Schema.Literals(["session", "calibredb"])
+export type LibraryAccess = typeof LibraryAccess.Type
+
 export const MailSecurity = Schema.Literals(["tls", "starttls", "plain"])
 export type MailSecurity = typeof MailSecurity.Type
 
@@ -65,7 +71,8 @@ export const CalibreSection = Schema.Struct({
   default_ini: withDefault(Schema.Trim, ""),
   personal_ini: withDefault(Schema.Trim, ""),
   update_method: withDefault(UpdateMethod, "update"),
-  metadata_preservation_mode: withDefault(MetadataPreservationMode, "remove_add")
+  metadata_preservation_mode: withDefault(MetadataPreservationMode, "remove_add"),
+  library_access: withDefault(LibraryAccess, "session")
 })
 
 export const PushbulletSection = Schema.Struct({

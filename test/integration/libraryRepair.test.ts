@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
-import { execFileSync } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { runCli } from "../support/cli.ts"
-import { listLibrary, requireRealComponents } from "../support/components.ts"
+import { calibredbWhenFree, listLibrary, requireRealComponents } from "../support/components.ts"
 
 // What a calibredb write killed part-way leaves in the library, and how the story's next job
 // puts it right instead of failing for good or churning records.
@@ -12,8 +11,7 @@ import { listLibrary, requireRealComponents } from "../support/components.ts"
 const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-repair-"))
 const temp = join(scratch, "tmp")
 
-const calibredb = (library: string, command: string, ...args: ReadonlyArray<string>) =>
-  execFileSync("calibredb", [command, "--with-library", library, ...args], { encoding: "utf8", env: { ...process.env, QTWEBENGINE_DISABLE_SANDBOX: "1" } })
+const calibredb = (library: string, command: string, ...args: ReadonlyArray<string>) => calibredbWhenFree([command, "--with-library", library, ...args])
 
 const env = (library: string) => ({ FFDL_DATA__DIR: `${library}-data`, FFDL_CALIBRE__PATH: library, TMPDIR: temp })
 
