@@ -141,8 +141,12 @@ export class Calibre extends Context.Service<Calibre, {
         return books.success
       })
 
-      const booksWithUrl = (url: string, emptyTitled?: string) =>
-        listBooks(emptyTitled === undefined ? exactUrlQuery(url) : `(${exactUrlQuery(url)}) or (${emptyRecordQuery(emptyTitled)})`)
+      const booksWithUrl = (url: string, also: { readonly emptyTitled?: string; readonly withBook?: number } = {}) =>
+        listBooks([
+          exactUrlQuery(url),
+          ...(also.emptyTitled === undefined ? [] : [emptyRecordQuery(also.emptyTitled)]),
+          ...(also.withBook === undefined ? [] : [`id:${also.withBook}`])
+        ].map((query) => `(${query})`).join(" or "))
 
       const linkedBooks = Effect.gen(function* () {
         const result = yield* checked("list", ["--for-machine", "--fields", linkedBookFields, "-s", linkedBooksQuery])
