@@ -18,6 +18,7 @@ import json
 import os
 import select
 import sys
+import time
 import traceback
 
 # Only the answers may reach the protocol stream: anything calibre or a program it starts
@@ -37,6 +38,9 @@ BUSY = ('Another calibre program such as calibre-server or the main calibre prog
 
 library_path = os.path.expanduser(sys.argv[1])
 idle_seconds = float(os.environ.get('AUTOMATED_FANFIC_CALIBRE_IDLE', '2'))
+# For measurements (bench/library-burst.ts): each request's command and start and end time, one
+# JSON line each, appended to this file.
+timings_file = os.environ.get('AUTOMATED_FANFIC_CALIBRE_TIMINGS')
 
 
 class Session:
@@ -165,7 +169,11 @@ def main():
                     session.close()
                     answer({'id': request_id, 'exitCode': 0, 'stdout': '', 'stderr': ''})
                     continue
+                started = time.time()
                 code, out, err, opened = run_command(args)
+                if timings_file:
+                    with open(timings_file, 'a') as timings:
+                        timings.write(json.dumps({'call': args[0], 'start': started, 'end': time.time(), 'opened': opened}) + '\n')
             except Exception:
                 code, out, err = 1, '', traceback.format_exc()
             answer({'id': request_id, 'exitCode': code, 'stdout': out, 'stderr': err, 'opened': opened})

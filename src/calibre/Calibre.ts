@@ -177,12 +177,14 @@ export class Calibre extends Context.Service<Calibre, {
       // is asked once per process, as before (a failed look-up is not remembered).
       const openings = () => Option.isSome(session) ? session.value.openings() : 0
       let knownColumns: { readonly openings: number; readonly columns: ReadonlyArray<string> } | undefined
-      const rememberedColumns = Effect.gen(function* () {
+      // One reader at a time, so jobs starting together wait for one read instead of each making it.
+      const oneColumnsRead = yield* Semaphore.make(1)
+      const rememberedColumns = oneColumnsRead.withPermits(1)(Effect.gen(function* () {
         if (knownColumns !== undefined && knownColumns.openings === openings()) return knownColumns.columns
         const columns = yield* customColumns
         knownColumns = { openings: openings(), columns }
         return columns
-      })
+      }))
       const hasVersionColumn = Effect.map(rememberedColumns, (columns) => columns.includes(versionColumn))
 
       const removeBook = Effect.fn("Calibre.removeBook")(function* (bookId: number) {
