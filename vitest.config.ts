@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config"
 // per user for the whole machine, so those files run one at a time in their own project.
 export default defineConfig({
   test: {
+    // Fails the run if a test leaves a scratch folder behind (test/support/leftovers.ts).
+    globalSetup: ["test/support/leftovers.ts"],
     projects: [
       // CLI tests in here start the real program, about 1.5 s a run.
       { test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 60_000 } },

@@ -2,7 +2,7 @@
 // a test1.com download through FanFicFare.fetch against the same argv spawned plainly.
 //   node_modules/.bin/node bench/fanficfare-overhead.ts [runs=20]
 import { NodeServices } from "@effect/platform-node"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Result } from "effect"
 import { spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -13,8 +13,7 @@ import { FanFicFare } from "../src/fanficfare/FanFicFare.ts"
 import { parseStoryUrl } from "../src/stories/StoryUrl.ts"
 
 const runs = Number(process.argv[2] ?? 20)
-const story = parseStoryUrl("http://test1.com?sid=5")
-if (typeof story !== "string") throw story
+const story = Result.getOrThrow(parseStoryUrl("http://test1.com?sid=5"))
 
 const median = (values: ReadonlyArray<number>) => {
   const sorted = [...values].sort((a, b) => a - b)

@@ -18,9 +18,13 @@ import { storeFile } from "../src/config/dataDir.ts"
 import { Coordinator } from "../src/coordinator/Coordinator.ts"
 import type { SchedulingPolicy } from "../src/coordinator/policy.ts"
 import { defaultRetryPolicy } from "../src/jobs/retryPolicy.ts"
+import { render } from "../src/notify/Notification.ts"
 import { Notifier } from "../src/notify/Notifier.ts"
 import { Pipeline } from "../src/pipeline/Pipeline.ts"
 import { Store } from "../src/store/Store.ts"
+
+// Notifications go to the log only: nothing here is delivered.
+const loggingNotifier = Layer.succeed(Notifier)({ notify: (notification) => Effect.logInfo(`notification: ${render(notification).title}`) })
 
 // Stand-in identities: these runs never reach a real site, so the host is the site and the URL the key.
 const siteOf = (url: string) => new URL(url).hostname
@@ -54,7 +58,7 @@ const run = (jobsPerSite: ReadonlyArray<{ site: string; jobs: number; latencyMs:
     const layer = Coordinator.layerWith(policy).pipe(
       Layer.provideMerge(Store.layer(join(directory, "jobs.db"))),
       Layer.provideMerge(pipeline),
-      Layer.provideMerge(Notifier.logging),
+      Layer.provideMerge(loggingNotifier),
       Layer.provideMerge(NodeServices.layer),
       // Logging a line per job would measure the console, not the scheduler.
       Layer.provideMerge(Layer.succeed(References.MinimumLogLevel)("None"))
@@ -95,7 +99,7 @@ const memory = Effect.gen(function* () {
   })
   const layer = Coordinator.layerWith(policy).pipe(
     Layer.provideMerge(Store.layer(storeFile(directory))),
-    Layer.provideMerge(Notifier.logging),
+    Layer.provideMerge(loggingNotifier),
     Layer.provideMerge(pipeline),
     Layer.provideMerge(NodeServices.layer),
     Layer.provideMerge(Layer.succeed(References.MinimumLogLevel)("None"))

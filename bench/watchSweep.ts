@@ -5,7 +5,8 @@
 // Chapters are served by a local HTTP server (test1's chapter_urls), so a fetch is a request
 // it counts; test-site metadata comes from the ini, so a check there fetches nothing, where a
 // real site's check reads one or two index pages.
-import { Clock, Effect, Logger } from "effect"
+import { NodeServices } from "@effect/platform-node"
+import { Clock, Effect, Result } from "effect"
 import { execFile, execFileSync } from "node:child_process"
 import { promisify } from "node:util"
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs"
@@ -13,9 +14,9 @@ import { createServer } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
-import { storiesLayer, storyLayer, watchLayer } from "../src/cli/runtime.ts"
 import { storeFile } from "../src/config/dataDir.ts"
 import { Coordinator } from "../src/coordinator/Coordinator.ts"
+import { startLayer, watchLayer } from "../src/layers.ts"
 import { Pipeline } from "../src/pipeline/Pipeline.ts"
 import { Store } from "../src/store/Store.ts"
 import { parseStoryUrl } from "../src/stories/StoryUrl.ts"
@@ -125,8 +126,8 @@ const program = Effect.gen(function* () {
   const fullMs: Array<number> = []
   const fullResults: Array<string> = []
   for (let index = 0; index < Math.min(grown, 5) * sites.length; index += sites.length) {
-    const url = parseStoryUrl(urlOf(index))
-    if (typeof url !== "string") continue
+    const url = Result.getOrUndefined(parseStoryUrl(urlOf(index)))
+    if (url === undefined) continue
     const began = yield* Clock.currentTimeMillis
     fullResults.push((yield* pipeline.refresh(url, { force: false })).result)
     fullMs.push((yield* Clock.currentTimeMillis) - began)
@@ -134,8 +135,8 @@ const program = Effect.gen(function* () {
   // The same stories through the cheap check alone, also one at a time, for a like-for-like figure.
   const checkMs: Array<number> = []
   for (let index = 0; index < Math.min(grown, 5) * sites.length; index += sites.length) {
-    const url = parseStoryUrl(urlOf(index))
-    if (typeof url !== "string") continue
+    const url = Result.getOrUndefined(parseStoryUrl(urlOf(index)))
+    if (url === undefined) continue
     const began = yield* Clock.currentTimeMillis
     yield* pipeline.refresh(url, { force: false, checkFirst: { chapters: 3, dateUpdated: today } })
     checkMs.push((yield* Clock.currentTimeMillis) - began)
@@ -146,9 +147,8 @@ const program = Effect.gen(function* () {
   }, null, 2))
 })
 
-const options = { config, verbose: false, logFormat: "text" as const }
-// Logs to stderr, so stdout is the JSON report.
-const logging = Logger.layer([Logger.withConsoleError(Logger.formatLogFmt)])
-await Effect.runPromise(program.pipe(Effect.provide(logging), Effect.provide(watchLayer(storiesLayer(storyLayer(options, { createLibrary: false }))))))
+// Logs go to stderr, so stdout is the JSON report.
+const start = startLayer({ config, verbose: false, logFormat: "text", environment: process.env })
+await Effect.runPromise(program.pipe(Effect.provide(watchLayer), Effect.provide(start), Effect.provide(NodeServices.layer)))
 server.close()
 rmSync(scratch, { recursive: true, force: true })

@@ -35,3 +35,7 @@ export class CalibreUnavailable extends Schema.TaggedError<CalibreUnavailable>()
     return `calibredb cannot run: ${this.reason}. Install Calibre (Debian: apt-get install calibre) or run scripts/setup.sh.`
   }
 }
+
+// Calibre cannot be used at all, so no story can be written: the README's exit code 3. A
+// CalibreFailed call is one story's failure (exit 1).
+export type CalibreUnusable = LibraryNotFound | CalibreBusy | CalibreUnavailable

@@ -1,7 +1,8 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
 import { join } from "node:path"
 import { Duration, Effect, Result, Schema, Semaphore } from "effect"
-import { childEnvironment, launch, launcherCouldNotStart, trackChild, untrackChild } from "../process/children.ts"
+import { childEnvironment, launch, launcherCouldNotStart } from "../process/children.ts"
+import { StopControl } from "../process/StopControl.ts"
 import { holdOwnerLock, tempOwnerLock } from "../process/ownership.ts"
 import { projectRoot } from "../process/projectRoot.ts"
 import type { CommandResult } from "../process/runCommand.ts"
@@ -78,6 +79,8 @@ export const workerScript = (): string => join(projectRoot() ?? process.cwd(), "
 const mayRepeat = (args: ReadonlyArray<string>) => args[0] !== "add"
 
 export const makeLibrarySession = Effect.fnUntraced(function* (options: LibrarySessionOptions) {
+  // Known to the stop control, so a process told to exit at once kills the worker's group too.
+  const { children } = yield* StopControl
   const oneAtATime = yield* Semaphore.make(1)
   const idleSeconds = Duration.toSeconds(Duration.fromInputUnsafe(options.idle ?? "2 seconds"))
   const processIdleMillis = Duration.toMillis(Duration.fromInputUnsafe(options.processIdle ?? "1 minute"))
@@ -92,7 +95,7 @@ export const makeLibrarySession = Effect.fnUntraced(function* (options: LibraryS
     if (worker.gone) return
     worker.gone = true
     if (current === worker) current = undefined
-    untrackChild(worker.child.pid ?? -1)
+    children.untrack(worker.child.pid ?? -1)
     try {
       if (worker.child.pid !== undefined) process.kill(-worker.child.pid, "SIGKILL")
     } catch {
@@ -136,7 +139,7 @@ export const makeLibrarySession = Effect.fnUntraced(function* (options: LibraryS
       detached: true
     })
     const worker: Worker = { child, pending: new Map(), stdout: "", stderrTail: "", gone: false }
-    if (child.pid !== undefined) trackChild(child.pid)
+    if (child.pid !== undefined) children.track(child.pid)
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => received(worker, chunk))
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       worker.stderrTail = (worker.stderrTail + chunk).slice(-2000)

@@ -1,8 +1,8 @@
 import { Clock, Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
-import type { AppConfig } from "../config/AppConfig.ts"
 import { Coordinator } from "../coordinator/Coordinator.ts"
 import type { Job } from "../jobs/Job.ts"
+import { daemonLayer, jobRunnerLayer } from "../layers.ts"
 import { ImapSource } from "../mail/ImapSource.ts"
 import { isFailure, reportLine, type StoryReport, summaryCounts, summaryLine } from "../pipeline/StoryReport.ts"
 import { Store } from "../store/Store.ts"
@@ -11,8 +11,7 @@ import { Watch } from "../watch/Watch.ts"
 import { startWeb } from "../web/startWeb.ts"
 import { StoriesFailed, UsageError } from "./CliErrors.ts"
 import { queueStories } from "./queueStories.ts"
-import { globalOptions, parseUrls } from "./root.ts"
-import { intakeLayer, loggingLayer, storiesLayer, storyLayer, watchLayer } from "./runtime.ts"
+import { parseUrls } from "./root.ts"
 import { parseWaitDuration } from "./waitDuration.ts"
 
 // A single pass for cron and CI. Every path goes through the Store and the Coordinator, so each
@@ -104,23 +103,16 @@ export const once = Command.make(
     )
   },
   Effect.fn("cli.once")(function* ({ url, library, createLibrary, json, waitRetries }) {
-    const options = yield* globalOptions
     if (createLibrary && Option.isNone(library)) {
       return yield* new UsageError({ message: "--create-library needs --library DIR: it never creates a library at a configured path" })
     }
-    const withLibrary = Option.match(library, {
-      onNone: () => undefined,
-      onSome: (path) => (config: AppConfig["Service"]) => ({ ...config, values: { ...config.values, calibre: { ...config.values.calibre, path } } })
-    })
     const waitMs = Option.isNone(waitRetries) ? 0 : parseWaitDuration(waitRetries.value)
     if (waitMs === undefined) {
       return yield* new UsageError({ message: `--wait-retries=${Option.getOrElse(waitRetries, () => "")}: give a time such as 90s, 30m, 2h or 1d` })
     }
-    const services = storyLayer(options, { createLibrary }, withLibrary)
-    if (url.length === 0) {
-      return yield* runQueue(json, waitMs).pipe(Effect.provide(watchLayer(intakeLayer(services))), Effect.provide(loggingLayer(options)))
-    }
+    const choice = { path: Option.getOrUndefined(library), createLibrary }
+    if (url.length === 0) return yield* runQueue(json, waitMs).pipe(Effect.provide(daemonLayer(choice)))
     const links = yield* parseUrls(url)
-    yield* runStories(links, json, waitMs).pipe(Effect.provide(storiesLayer(services)), Effect.provide(loggingLayer(options)))
+    yield* runStories(links, json, waitMs).pipe(Effect.provide(jobRunnerLayer(choice)))
   })
 ).pipe(Command.withDescription("Run a single pass and exit: refresh the given stories, or check the mailbox once and run every due job"))

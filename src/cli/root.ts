@@ -1,6 +1,7 @@
 import { Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
-import { InvalidStoryUrl, parseStoryUrl } from "../stories/StoryUrl.ts"
+import type { StartOptions } from "../config/GlobalOptions.ts"
+import { parseStoryUrl } from "../stories/StoryUrl.ts"
 
 // The top command and the flags every subcommand shares.
 export const root = Command.make("automated-fanfic").pipe(
@@ -21,14 +22,11 @@ export const root = Command.make("automated-fanfic").pipe(
   )
 )
 
-export const globalOptions = Effect.map(root, (flags) => ({
-  config: Option.getOrUndefined(flags.config),
-  verbose: flags.verbose,
-  logFormat: flags.logFormat
-}))
+// The parsed global flags with the environment the entry read.
+export const startOptions = (
+  flags: { readonly config: Option.Option<string>; readonly verbose: boolean; readonly logFormat: StartOptions["logFormat"] },
+  environment: StartOptions["environment"]
+): StartOptions => ({ config: Option.getOrUndefined(flags.config), verbose: flags.verbose, logFormat: flags.logFormat, environment })
 
 export const parseUrls = (inputs: ReadonlyArray<string>) =>
-  Effect.forEach(inputs, (input) => {
-    const parsed = parseStoryUrl(input)
-    return parsed instanceof InvalidStoryUrl ? Effect.fail(parsed) : Effect.succeed(parsed)
-  })
+  Effect.forEach(inputs, (input) => Effect.fromResult(parseStoryUrl(input)))

@@ -2,8 +2,7 @@ import { Console, Effect } from "effect"
 import { Argument, Command } from "effect/cli"
 import { UpdateMethod } from "../config/ConfigSchema.ts"
 import { setStoryUpdateMethod, setStoryWatch } from "../watch/storySettings.ts"
-import { globalOptions } from "./root.ts"
-import { storeLayer } from "./runtime.ts"
+import { storeLayer } from "../layers.ts"
 
 // `story pause|resume|ignore|method`: a person's settings for one story, kept in the store.
 
@@ -11,20 +10,14 @@ const story = Argument.String("story").pipe(Argument.withDescription("the story'
 
 const watchCommand = (name: string, watch: "follow" | "paused" | "ignored", description: string) =>
   Command.make(name, { story }, ({ story: named }) =>
-    Effect.gen(function* () {
-      const options = yield* globalOptions
-      yield* Console.log(yield* setStoryWatch(named, watch).pipe(Effect.provide(storeLayer(options))))
-    })).pipe(Command.withDescription(description))
+    setStoryWatch(named, watch).pipe(Effect.flatMap((line) => Console.log(line)), Effect.provide(storeLayer))
+  ).pipe(Command.withDescription(description))
 
 const method = Command.make(
   "method",
   { story, method: Argument.Literals("method", [...UpdateMethod.literals, "default"]) },
   ({ story: named, method: chosen }) =>
-    Effect.gen(function* () {
-      const options = yield* globalOptions
-      const value = chosen === "default" ? null : chosen
-      yield* Console.log(yield* setStoryUpdateMethod(named, value).pipe(Effect.provide(storeLayer(options))))
-    })
+    setStoryUpdateMethod(named, chosen === "default" ? null : chosen).pipe(Effect.flatMap((line) => Console.log(line)), Effect.provide(storeLayer))
 ).pipe(Command.withDescription("Give a story its own update_method (some sites need update_always), or `default` for [calibre] update_method"))
 
 export const storyCommand = Command.make("story").pipe(

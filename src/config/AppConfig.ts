@@ -1,18 +1,36 @@
 import { Context, Effect, FileSystem, Layer } from "effect"
 import { ConfigError } from "./ConfigError.ts"
+import { dataDirectory } from "./dataDir.ts"
+import { GlobalOptions, type StartOptions } from "./GlobalOptions.ts"
 import { interpretConfig, type LoadedConfig } from "./interpret.ts"
 
 // The decoded configuration: config.toml plus FFDL_* overrides. Problems are a ConfigError that
 // lists all of them at once.
 
-export interface ConfigSource {
+interface ConfigSource {
+  /** The file to read. */
   readonly path: string
-  // A path the user named must exist; the default path may be absent, and then defaults apply.
+  /** A path the user named must exist; the default path may be absent, and then defaults apply. */
   readonly explicit: boolean
+  /** Where the FFDL_* overrides come from. */
   readonly environment: Readonly<Record<string, string | undefined>>
 }
 
-export const loadConfig = Effect.fn("AppConfig.load")(function* (source: ConfigSource) {
+/** The configuration a run uses, and the data folder it leads to. */
+interface Configuration extends LoadedConfig {
+  /** Where the job store and the daemon's health file live (dataDir.ts says how it is chosen). */
+  readonly dataDir: string
+}
+
+const defaultConfigPath = "config.toml"
+
+// --config, else $AUTOMATED_FANFIC_CONFIG, else ./config.toml if present.
+const configSource = (options: StartOptions): ConfigSource => {
+  const named = options.config ?? options.environment["AUTOMATED_FANFIC_CONFIG"]
+  return { path: named ?? defaultConfigPath, explicit: named !== undefined, environment: options.environment }
+}
+
+const loadConfig = Effect.fn("AppConfig.load")(function* (source: ConfigSource) {
   const fs = yield* FileSystem.FileSystem
   const fail = (message: string) =>
     new ConfigError({ file: source.path, problems: [{ key: "", source: source.path, message }] })
@@ -29,8 +47,20 @@ export const loadConfig = Effect.fn("AppConfig.load")(function* (source: ConfigS
   return yield* Effect.fromResult(interpretConfig(text, source.path, source.environment))
 })
 
-export class AppConfig extends Context.Service<AppConfig, LoadedConfig>()("automated-fanfic/config/AppConfig") {
-  static readonly layer = (source: ConfigSource) => Layer.effect(AppConfig, loadConfig(source))
+const withDataDir = (environment: Readonly<Record<string, string | undefined>>) => (config: LoadedConfig): Configuration => ({
+  ...config,
+  dataDir: dataDirectory(config.values, environment)
+})
+
+export class AppConfig extends Context.Service<AppConfig, Configuration>()("automated-fanfic/config/AppConfig") {
+  // The file and environment the program was started with.
+  static readonly layer = Layer.effect(
+    AppConfig,
+    Effect.gen(function* () {
+      const options = yield* GlobalOptions
+      return withDataDir(options.environment)(yield* loadConfig(configSource(options)))
+    })
+  )
   static readonly layerFromText = (text: string, environment: Readonly<Record<string, string | undefined>> = {}) =>
-    Layer.effect(AppConfig, Effect.fromResult(interpretConfig(text, "test.toml", environment)))
+    Layer.effect(AppConfig, Effect.map(Effect.fromResult(interpretConfig(text, "test.toml", environment)), withDataDir(environment)))
 }

@@ -26,7 +26,7 @@ const locate = (problem: ConfigProblem): string => {
   return `${problem.source}:${problem.line}${column}`
 }
 
-export const renderConfigError = (error: { readonly file: string; readonly problems: ReadonlyArray<ConfigProblem> }) => {
+const renderConfigError = (error: { readonly file: string; readonly problems: ReadonlyArray<ConfigProblem> }) => {
   const count = error.problems.length
   const heading = `Configuration error in ${error.file} (${count} problem${count === 1 ? "" : "s"}):`
   const lines = error.problems.map((problem) =>

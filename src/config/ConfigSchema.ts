@@ -32,18 +32,17 @@ export type MetadataPreservationMode = typeof MetadataPreservationMode.Type
 // How a local library is reached: one long-lived calibre process that holds the library only
 // while there is work (session), or one calibredb process per call (calibredb, the fallback). A
 // content-server library always goes through calibredb.
-export const LibraryAccess = Schema.Literals(["session", "calibredb"])
-export type LibraryAccess = typeof LibraryAccess.Type
+const LibraryAccess = Schema.Literals(["session", "calibredb"])
 
-export const MailSecurity = Schema.Literals(["tls", "starttls", "plain"])
-export type MailSecurity = typeof MailSecurity.Type
+const MailSecurity = Schema.Literals(["tls", "starttls", "plain"])
+type MailSecurity = typeof MailSecurity.Type
 
 // When a handled message gets \Seen: once its stories are safely queued, once every one of them
 // succeeded, or never.
 export const MarkRead = Schema.Literals(["on_queue", "on_success", "never"])
 export type MarkRead = typeof MarkRead.Type
 
-export const EmailSection = Schema.Struct({
+const EmailSection = Schema.Struct({
   email: withDefault(Schema.Trim, ""),
   password: withDefault(Secret, ""),
   server: withDefault(Schema.Trim, ""),
@@ -64,7 +63,7 @@ export const EmailSection = Schema.Struct({
   ffnet_disable: Schema.optionalKey(Schema.Boolean)
 })
 
-export const CalibreSection = Schema.Struct({
+const CalibreSection = Schema.Struct({
   path: withDefault(Schema.Trim, ""),
   username: withDefault(Schema.Trim, ""),
   password: withDefault(Secret, ""),
@@ -75,18 +74,18 @@ export const CalibreSection = Schema.Struct({
   library_access: withDefault(LibraryAccess, "session")
 })
 
-export const PushbulletSection = Schema.Struct({
+const PushbulletSection = Schema.Struct({
   enabled: withDefault(Schema.Boolean, false),
   api_key: withDefault(Secret, ""),
   device: withDefault(Schema.Trim, "")
 })
 
-export const AppriseSection = Schema.Struct({
+const AppriseSection = Schema.Struct({
   // Apprise URLs carry tokens and passwords, so each one is a secret.
   urls: withDefault(TrimmedList(Secret), [])
 })
 
-export const RetrySection = Schema.Struct({
+const RetrySection = Schema.Struct({
   hail_mary_enabled: withDefault(Schema.Boolean, true),
   hail_mary_wait_hours: withDefault(Bounded(Schema.Number, 0.1, 168), 12),
   max_normal_retries: withDefault(Bounded(Schema.Int, 1, 50), 11),
@@ -96,7 +95,7 @@ export const RetrySection = Schema.Struct({
   nothing_new_recheck_minutes: withDefault(Bounded(Schema.Number, 1, 1440), 10)
 })
 
-export const ProcessSection = Schema.Struct({
+const ProcessSection = Schema.Struct({
   shutdown_timeout: withDefault(Bounded(Schema.Number, 1, 300), 30),
   health_check_interval: withDefault(Bounded(Schema.Number, 0.1, 600), 60),
   auto_restart: withDefault(Schema.Boolean, true),
@@ -107,7 +106,7 @@ export const ProcessSection = Schema.Struct({
   signal_timeout: withDefault(Bounded(Schema.Number, 1, 60), 10)
 })
 
-export const WebSection = Schema.Struct({
+const WebSection = Schema.Struct({
   enabled: withDefault(Schema.Boolean, false),
   // AutomatedFanfic binds every interface by default; this tool listens on loopback unless told otherwise.
   host: withDefault(Schema.Trim, "127.0.0.1"),
@@ -117,7 +116,7 @@ export const WebSection = Schema.Struct({
   token: withDefault(Secret, "")
 })
 
-export const FanFicFareSection = Schema.Struct({
+const FanFicFareSection = Schema.Struct({
   // Empty means the project's own virtualenv, then `fanficfare` on PATH.
   path: withDefault(Schema.Trim, ""),
   // The Python that imports FanFicFare, for reading story links. Empty: the one next to the
@@ -127,7 +126,7 @@ export const FanFicFareSection = Schema.Struct({
   timeout_seconds: withDefault(Bounded(Schema.Number, 10, 86_400), 3600)
 })
 
-export const SitesSection = Schema.Struct({
+const SitesSection = Schema.Struct({
   // Site-level failures in a row (rate limit, block, outage, unreachable) that pause a site.
   breaker_failures: withDefault(Bounded(Schema.Int, 1, 20), 2),
   // The first pause; each re-opening doubles it, up to breaker_max_cooldown_minutes.
@@ -137,7 +136,7 @@ export const SitesSection = Schema.Struct({
   concurrency: withDefault(Schema.Record(Schema.String, Bounded(Schema.Int, 1, 8)), {})
 })
 
-export const NotificationsSection = Schema.Struct({
+const NotificationsSection = Schema.Struct({
   // Events this close together go out as one message per target (0: each at once).
   digest_seconds: withDefault(Bounded(Schema.Number, 0, 3600), 30),
   // Also tell when an update found no new chapter.
@@ -160,7 +159,7 @@ export const ReadingList = Schema.Union([
 export type ReadingList = typeof ReadingList.Type
 
 // Sources besides the mailbox that keep the library current. Each runs on its own schedule; 0 turns it off.
-export const WatchSection = Schema.Struct({
+const WatchSection = Schema.Struct({
   // In-Progress stories not checked or updated for this long are checked (0: no sweep).
   library_sweep_hours: withDefault(Bounded(Schema.Number, 0, 8760), 0),
   // Completed stories are checked this rarely (0: never).
@@ -174,7 +173,7 @@ export const WatchSection = Schema.Struct({
   feed_minutes: withDefault(Bounded(Schema.Number, 0.1, 10_080), 60)
 })
 
-export const DataSection = Schema.Struct({
+const DataSection = Schema.Struct({
   // Empty means $XDG_DATA_HOME/automated-fanfic (or ~/.local/share/automated-fanfic).
   dir: withDefault(Schema.Trim, "")
 })

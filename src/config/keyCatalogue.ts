@@ -4,7 +4,7 @@ import type { Schema } from "effect"
 // Every key the config file may hold, with the kind of value it takes, read from the schema
 // itself so that environment overrides, "did you mean" hints and the schema never disagree.
 
-export type ValueKind = "text" | "number" | "boolean" | "list" | "section"
+type ValueKind = "text" | "number" | "boolean" | "list" | "section"
 
 export interface KeyEntry {
   readonly path: string

@@ -1,13 +1,13 @@
 import { dirname, join } from "node:path"
-import { Clock, Context, Deferred, Duration, Effect, FiberMap, Layer, Option, Queue } from "effect"
+import { Chunk, Clock, Context, Duration, Effect, FiberSet, Layer, Option, Queue, Ref } from "effect"
 import { AppConfig } from "../config/AppConfig.ts"
 import type { Job } from "../jobs/Job.ts"
 import { Pipeline, type PipelineError } from "../pipeline/Pipeline.ts"
 import type { StoryReport } from "../pipeline/StoryReport.ts"
 import { holdOwnerLock, isOwnerAlive, ownerLockFile, removeDeadOwnerLocks, thisInstance } from "../process/ownership.ts"
 import { type JobScope, Store, type StoreError } from "../store/Store.ts"
-import { pickSlots, type SiteLoad } from "./dispatch.ts"
-import { concurrencyOf, schedulingPolicy, type SchedulingPolicy } from "./policy.ts"
+import { type Activity, fullSites, hasFreeWorker, jobEnded, jobStarted, nextSites, runningTotal } from "./dispatch.ts"
+import { schedulingPolicy, type SchedulingPolicy } from "./policy.ts"
 import { runJob } from "./runJob.ts"
 import { Notifier } from "../notify/Notifier.ts"
 
@@ -16,18 +16,22 @@ import { Notifier } from "../notify/Notifier.ts"
 // waiting for its site never holds one. Between runs it sleeps until the earliest stored
 // `next_attempt_at` or breaker end, a finished job, or a job added meanwhile.
 
-export type CoordinatorError = PipelineError | StoreError
+type CoordinatorError = PipelineError | StoreError
 
 export class Coordinator extends Context.Service<Coordinator, {
-  // Runs what is due now and what becomes due while it runs, then returns what each story came
-  // to: one report per story, its last (a story retried within the run is reported once).
+  /**
+   * Runs what is due now and what becomes due while it runs, then returns what each story came
+   * to: one report per story, its last (a story retried within the run is reported once).
+   */
   readonly drain: Effect.Effect<ReadonlyArray<StoryReport>, CoordinatorError>
-  // The same, and also waits for retries that fall due before `deadline` (epoch ms); with
-  // `scope`, only those jobs run.
+  /**
+   * The same, and also waits for retries that fall due before `deadline` (epoch ms); with
+   * `scope`, only those jobs run.
+   */
   drainUntil(deadline: number, scope?: JobScope): Effect.Effect<ReadonlyArray<StoryReport>, CoordinatorError>
-  // Runs jobs as they become due, until interrupted; interrupted jobs go back to the queue.
+  /** Runs jobs as they become due, until interrupted; interrupted jobs go back to the queue. */
   readonly run: Effect.Effect<never, CoordinatorError>
-  // A job was added in this process: look again now.
+  /** A job was added in this process: look again now. */
   readonly wake: Effect.Effect<void>
 }>()("automated-fanfic/coordinator/Coordinator") {
   static readonly layer = Layer.effect(
@@ -60,95 +64,76 @@ const make = Effect.fnUntraced(function* (policy: SchedulingPolicy) {
   // until: "never" runs for good; a time returns once nothing runs and nothing falls due before it.
   const loop = (until: number | "never", scope?: JobScope) =>
     Effect.gen(function* () {
-      const untilIdle = until !== "never"
       yield* recover
-      // By story, in the order they first finished; a retry's report replaces the earlier one.
-      const reports = new Map<string, StoryReport>()
-      const running = yield* FiberMap.make<string>()
-      const fatal = yield* Deferred.make<never, CoordinatorError>()
-      // Slots in use per site, and each site's mean run time, which orders the sites by work left.
-      const busySlots = new Map<string, Set<number>>()
-      const meanRunMs = new Map<string, number>()
-      let lastChange = yield* store.changeCounter
+      const running = yield* FiberSet.make<void, CoordinatorError>()
+      const activity = yield* Ref.make<Activity>(new Map())
+      // Each run's report with its story, in the order they finished; only a drain returns them.
+      const finished = yield* Ref.make(Chunk.empty<readonly [string, StoryReport]>())
+      const seenChange = yield* Ref.make(yield* store.changeCounter)
 
       const start = (job: Job) =>
         Effect.gen(function* () {
-          const slots = busySlots.get(job.site) ?? new Set<number>()
-          busySlots.set(job.site, slots)
-          let slot = 0
-          while (slots.has(slot)) slot++
-          slots.add(slot)
+          yield* Ref.update(activity, (sites) => jobStarted(sites, job.site))
           const began = yield* Clock.currentTimeMillis
-          const finished = Effect.gen(function* () {
-            slots.delete(slot)
-            const took = (yield* Clock.currentTimeMillis) - began
-            meanRunMs.set(job.site, 0.7 * (meanRunMs.get(job.site) ?? took) + 0.3 * took)
-            yield* wake
-          })
+          const ended = Effect.flatMap(Clock.currentTimeMillis, (end) => Ref.update(activity, (sites) => jobEnded(sites, job.site, end - began)))
           const work = runJob(job, policy).pipe(
-            Effect.tap((report) => Effect.sync(() => reports.set(job.storyKey, report))),
-            Effect.onInterrupt(() => store.apply(job.id, { _tag: "Recovered" }).pipe(Effect.ignore)),
-            // Not the job's fault (no library, no FanFicFare): the job goes back to the queue and the run stops.
-            Effect.catch((error) =>
-              store.apply(job.id, { _tag: "Recovered" }).pipe(Effect.ignore, Effect.andThen(Deferred.fail(fatal, error)))),
-            Effect.ensuring(finished),
+            Effect.tap((report) => (until === "never" ? Effect.void : Ref.update(finished, Chunk.append([job.storyKey, report] as const)))),
+            // Interrupted, or stopped by what is not the job's fault (no library, no FanFicFare; its
+            // failure then ends the whole run through FiberSet.join): the job goes back to the queue.
+            Effect.onError(() => store.apply(job.id, { _tag: "Recovered" }).pipe(Effect.ignore)),
+            Effect.ensuring(ended),
+            // A slot is free: look again. (A failed job needs no look: the run is ending.)
+            Effect.andThen(wake),
             Effect.provideContext(services)
           )
-          yield* FiberMap.run(running, `${job.site}#${slot}`, work)
+          yield* FiberSet.run(running, work)
         })
 
+      // Uninterruptible, so that a claimed job always gets its fiber and never stays marked running.
+      const claimAndStart = (site: string) =>
+        store.claim(site, thisInstance, scope).pipe(
+          Effect.tap((job) => (Option.isSome(job) ? start(job.value) : Effect.void)),
+          Effect.map(Option.isSome),
+          Effect.uninterruptible
+        )
+
       const dispatch = Effect.gen(function* () {
-        const inUse = [...busySlots.values()].reduce((sum, slots) => sum + slots.size, 0)
-        if (inUse >= policy.maxWorkers) return 0
-        // A site not seen yet is assumed typical, so it neither jumps the queue nor starves.
-        const known = [...meanRunMs.values()]
-        const typicalRunMs = known.length === 0 ? 1 : known.reduce((sum, ms) => sum + ms, 0) / known.length
-        const loads: Array<SiteLoad> = (yield* store.dueSites(scope)).map(({ site, due }) => ({
-          site,
-          due,
-          running: busySlots.get(site)?.size ?? 0,
-          limit: concurrencyOf(policy, site),
-          meanRunMs: meanRunMs.get(site) ?? typicalRunMs
-        }))
-        let started = 0
-        for (const site of pickSlots(loads, policy.maxWorkers - inUse)) {
-          const job = yield* store.claim(site, thisInstance, scope)
-          if (Option.isNone(job)) continue
-          yield* start(job.value)
-          started++
-        }
-        return started
+        const sites = yield* Ref.get(activity)
+        if (!hasFreeWorker(sites, policy)) return 0
+        const started = yield* Effect.forEach(nextSites(yield* store.dueSites(scope), sites, policy), claimAndStart)
+        return started.filter(Boolean).length
       })
 
-      const othersChanged = Effect.gen(function* () {
-        while (true) {
-          yield* Effect.sleep(Duration.millis(policy.pollForOthersMs))
-          const change = yield* store.changeCounter
-          if (change !== lastChange) {
-            lastChange = change
-            return
-          }
-        }
-      })
+      // A drain is over when nothing started, nothing runs and nothing falls due before `until`.
+      const drained = (started: number) =>
+        Effect.gen(function* () {
+          if (until === "never" || started > 0 || runningTotal(yield* Ref.get(activity)) > 0) return false
+          const next = yield* store.nextDueAt([], scope)
+          return Option.isNone(next) || next.value > until
+        })
 
+      // Another process (`add` in a terminal) committed to the store.
+      const othersChanged = Effect.sleep(Duration.millis(policy.pollForOthersMs)).pipe(
+        Effect.andThen(store.changeCounter),
+        Effect.repeat({ until: (change) => Ref.modify(seenChange, (seen) => [change !== seen, change]) })
+      )
+
+      // Until a job ends or is added, or the next due job (on a site with a free slot) falls due.
       const pause = Effect.gen(function* () {
-        const full = [...busySlots.entries()].filter(([site, slots]) => slots.size >= concurrencyOf(policy, site)).map(([site]) => site)
-        const inUse = [...busySlots.values()].reduce((sum, slots) => sum + slots.size, 0)
-        const nextDue = inUse >= policy.maxWorkers ? Option.none<number>() : yield* store.nextDueAt(full, scope)
+        const sites = yield* Ref.get(activity)
+        const nextDue = hasFreeWorker(sites, policy) ? yield* store.nextDueAt(fullSites(sites, policy), scope) : Option.none<number>()
         const now = yield* Clock.currentTimeMillis
         const timer = Option.match(nextDue, { onNone: () => Effect.never, onSome: (at) => Effect.sleep(Duration.millis(Math.max(0, at - now))) })
-        yield* Effect.raceAllFirst([Queue.take(wakeups), timer, untilIdle ? Effect.never : othersChanged, Deferred.await(fatal)])
+        yield* Effect.raceAllFirst([Queue.take(wakeups), timer, until === "never" ? othersChanged : Effect.never])
       })
 
-      while (true) {
-        if (yield* Deferred.isDone(fatal)) return yield* Deferred.await(fatal)
-        const started = yield* dispatch
-        if (untilIdle && started === 0 && (yield* FiberMap.size(running)) === 0) {
-          const next = yield* store.nextDueAt([], scope)
-          if (Option.isNone(next) || next.value > until) return [...reports.values()]
-        }
-        yield* pause
-      }
+      const rounds = Effect.flatMap(dispatch, drained).pipe(
+        Effect.tap((done) => (done ? Effect.void : pause)),
+        Effect.repeat({ until: (done) => done })
+      )
+      yield* Effect.raceFirst(rounds, FiberSet.join(running))
+      // One report per story: a Map keeps a story where it first finished and its last report.
+      return [...new Map(Chunk.toReadonlyArray(yield* Ref.get(finished))).values()]
     }).pipe(Effect.scoped)
 
   return Coordinator.of({

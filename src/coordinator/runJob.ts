@@ -1,4 +1,4 @@
-import { Clock, Effect } from "effect"
+import { Clock, Effect, Result } from "effect"
 import { decide, siteVerdict } from "../jobs/decide.ts"
 import type { Job, JobEvent } from "../jobs/Job.ts"
 import { afterRun, isHealthy } from "../jobs/siteBreaker.ts"
@@ -9,7 +9,7 @@ import { parseStoryUrl } from "../stories/StoryUrl.ts"
 import type { SchedulingPolicy } from "./policy.ts"
 import type { Notification } from "../notify/Notification.ts"
 import { Notifier } from "../notify/Notifier.ts"
-import { pausedReason, recordWhatSiteSaid, refreshOptionsFor } from "../watch/jobWatch.ts"
+import { pausedReason, recordWhatSiteSaid, refreshOptionsFor } from "./jobWatch.ts"
 
 // One claimed job, from the Pipeline to its recorded end: the job's next state, the story's
 // facts and the site's breaker, written together.
@@ -20,6 +20,16 @@ const asReport = (url: string) => (error: PipelineError): Effect.Effect<StoryRep
   error._tag === "CalibreBusy" || error._tag === "CalibreFailed"
     ? Effect.succeed({ url, result: "failed", detail: error.message, retryable: true })
     : Effect.fail(error)
+
+// A bug met while running one story (a defect, not an expected error) is that job's failed try,
+// retried on its schedule: the other stories go on and the daemon keeps running.
+const defectReport = (url: string) => (defect: unknown): Effect.Effect<StoryReport> =>
+  Effect.logError("internal error while running a story", defect).pipe(Effect.as({
+    url,
+    result: "failed",
+    detail: `internal error (${defect instanceof Error ? defect.message : String(defect)}); please report it with the log`,
+    retryable: true
+  }))
 
 const withNextTry = (report: StoryReport, event: JobEvent): StoryReport =>
   event._tag === "RetryAt" ? { ...report, detail: `${report.detail}; next try at ${new Date(event.at).toISOString()}` } : report
@@ -44,12 +54,14 @@ const storyNotification = (job: Job, report: StoryReport, event: JobEvent): Noti
 export const runJob = Effect.fn("runJob")(function* (job: Job, policy: SchedulingPolicy) {
   const store = yield* Store
   const pipeline = yield* Pipeline
-  const url = parseStoryUrl(job.url)
-  if (typeof url !== "string") {
-    const report: StoryReport = { url: job.url, storyKey: job.storyKey, result: "failed", detail: url.message }
-    yield* store.finish(job.id, { _tag: "Failed", error: url.message }, { outcome: "failed" }, (site) => site)
+  const parsed = parseStoryUrl(job.url)
+  if (Result.isFailure(parsed)) {
+    const { message } = parsed.failure
+    const report: StoryReport = { url: job.url, storyKey: job.storyKey, result: "failed", detail: message }
+    yield* store.finish(job.id, { _tag: "Failed", error: message }, { outcome: "failed" }, (site) => site)
     return report
   }
+  const url = parsed.success
   const watched = yield* store.watchedStory(job.storyKey)
   const paused = pausedReason(job, watched)
   if (paused !== undefined) {
@@ -59,7 +71,7 @@ export const runJob = Effect.fn("runJob")(function* (job: Job, policy: Schedulin
   yield* Effect.logInfo(`refreshing ${url}`)
   // Never a full re-download while the site is struggling.
   const force = job.force && isHealthy(yield* store.site(job.site))
-  const report = yield* pipeline.refresh(url, refreshOptionsFor(job, watched, force)).pipe(Effect.catch(asReport(job.url)))
+  const report = yield* pipeline.refresh(url, refreshOptionsFor(job, watched, force)).pipe(Effect.catch(asReport(job.url)), Effect.catchDefect(defectReport(job.url)))
   const now = yield* Clock.currentTimeMillis
   const event = yield* decide(job, report, policy.retry, now)
   const facts = { outcome: report.result, title: report.title, chapters: report.chapters, bookId: report.bookId }

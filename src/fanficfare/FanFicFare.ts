@@ -4,7 +4,8 @@ import { join } from "node:path"
 import { AppConfig } from "../config/AppConfig.ts"
 import { ConfigError } from "../config/ConfigError.ts"
 import { projectRoot } from "../process/projectRoot.ts"
-import { type CommandResult, makeCommandRunner } from "../process/runCommand.ts"
+import { CommandRunner } from "../process/CommandRunner.ts"
+import type { CommandResult } from "../process/runCommand.ts"
 import { type StoryMetadata, parseJsonList, parseJsonMeta } from "./metadata.ts"
 import { buildArgs, checkArgs, type FetchTarget, listArgs, newStoryFileName } from "./arguments.ts"
 import type { StoryUrl } from "../stories/StoryUrl.ts"
@@ -20,15 +21,19 @@ export class FanFicFareUnavailable extends Schema.TaggedError<FanFicFareUnavaila
   }
 }
 
-export interface CheckResult {
+interface CheckResult {
+  /** What FanFicFare's answer came to. */
   readonly outcome: FanFicFareOutcome
+  /** The story's metadata, when FanFicFare printed it. */
   readonly metadata: Option.Option<StoryMetadata>
 }
 
 export interface FetchResult {
+  /** What the run came to. */
   readonly outcome: FanFicFareOutcome
+  /** The story's metadata, when FanFicFare printed it. */
   readonly metadata: Option.Option<StoryMetadata>
-  // Where the story file is after the run (new downloads get a fixed name inside the work directory).
+  /** Where the story file is after the run (new downloads get a fixed name inside the work directory). */
   readonly epub: string
 }
 
@@ -60,20 +65,22 @@ export const locateExecutable = (configured: string): string => {
 }
 
 export class FanFicFare extends Context.Service<FanFicFare, {
+  /** The fanficfare program this service runs. */
   readonly executable: string
-  // Asked once, in the background from start-up on (FanFicFare takes over a second to start), then remembered.
+  /** Asked once, in the background from start-up on (FanFicFare takes over a second to start), then remembered. */
   readonly version: Effect.Effect<string, FanFicFareUnavailable>
+  /** Downloads or updates one story in `workDir`. */
   fetch(workDir: string, target: FetchTarget): Effect.Effect<FetchResult, FanFicFareUnavailable>
-  // What the site says of a story now (chapters, last update), without downloading it.
+  /** What the site says of a story now (chapters, last update), without downloading it. */
   check(workDir: string, url: StoryUrl): Effect.Effect<CheckResult, FanFicFareUnavailable>
-  // The story links on a page (--list): the links, or the outcome that explains why there are none.
+  /** The story links on a page (--list): the links, or the outcome that explains why there are none. */
   list(workDir: string, page: string): Effect.Effect<Result.Result<ReadonlyArray<string>, FanFicFareOutcome>, FanFicFareUnavailable>
 }>()("automated-fanfic/fanficfare/FanFicFare") {
   static readonly layer = Layer.effect(
     FanFicFare,
     Effect.gen(function* () {
       const { values: config, file: configFile } = yield* AppConfig
-      const runCommand = yield* makeCommandRunner
+      const runner = yield* CommandRunner
       const executable = locateExecutable(config.fanficfare.path)
       // AutomatedFanfic's process.worker_timeout, never used there, is honoured here when set.
       const timeout = Duration.seconds(config.process.worker_timeout ?? config.fanficfare.timeout_seconds)
@@ -87,7 +94,7 @@ export class FanFicFare extends Context.Service<FanFicFare, {
         new FanFicFareUnavailable({ executable, reason: error.message })
 
       const run = (workDir: string, args: ReadonlyArray<string>) =>
-        runCommand({
+        runner.run({
           command: executable,
           args,
           cwd: workDir,
@@ -97,7 +104,7 @@ export class FanFicFare extends Context.Service<FanFicFare, {
         })
 
       const readVersion = Effect.gen(function* () {
-        const result: CommandResult = yield* runCommand({ command: executable, args: ["--version"], timeout: "60 seconds" })
+        const result: CommandResult = yield* runner.run({ command: executable, args: ["--version"], timeout: "60 seconds" })
         const match = /Version:\s*(\S+)/.exec(result.stdout)
         if (result.exitCode !== 0 || match?.[1] === undefined) {
           return yield* new FanFicFareUnavailable({ executable, reason: `--version answered: ${(result.stderr || result.stdout).trim().slice(-300)}` })
@@ -178,5 +185,5 @@ export class FanFicFare extends Context.Service<FanFicFare, {
 
       return FanFicFare.of({ executable, version, fetch, check, list })
     })
-  )
+  ).pipe(Layer.provide(CommandRunner.layer))
 }

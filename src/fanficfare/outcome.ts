@@ -23,7 +23,7 @@ export type FanFicFareOutcome =
   | { readonly _tag: "Killed"; readonly exitCode: number }
   | { readonly _tag: "Unrecognised"; readonly exitCode: number; readonly lastLines: string }
 
-export interface FanFicFareOutput {
+interface FanFicFareOutput {
   readonly exitCode: number
   readonly stdout: string
   readonly stderr: string
@@ -108,7 +108,7 @@ export const classifyOutput = (output: FanFicFareOutput): FanFicFareOutcome => {
 // What the scheduler does with an outcome (the policy table of the design): a new file to write,
 // nothing to do, a story-level failure that no retry fixes, a site-level failure that counts
 // towards the site's breaker, a transient failure worth retrying, or a setting the user must fix.
-export type OutcomeAction = "write" | "done" | "keep" | "story-failed" | "site-failed" | "retry" | "fix-settings"
+type OutcomeAction = "write" | "done" | "keep" | "story-failed" | "site-failed" | "retry" | "fix-settings"
 
 export const actionFor = (outcome: FanFicFareOutcome): OutcomeAction => {
   switch (outcome._tag) {

@@ -6,50 +6,83 @@ import { Result, Schema } from "effect"
 export const JobState = Schema.Literals(["queued", "running", "done", "waiting", "failed", "skipped"])
 export type JobState = typeof JobState.Type
 
-export const openStates: ReadonlyArray<JobState> = ["queued", "running", "waiting"]
-export const isOpen = (state: JobState) => openStates.includes(state)
+const openStates: ReadonlyArray<JobState> = ["queued", "running", "waiting"]
+const isOpen = (state: JobState) => openStates.includes(state)
 
-export interface Job {
-  readonly id: number
-  readonly storyKey: string
-  readonly url: string
-  readonly site: string
-  readonly state: JobState
-  // Tries that ran to an end; they count toward the retry limit.
-  readonly attempts: number
-  // Tries cut short by a crash or a stop (Recovered): history only, never toward the limit.
-  readonly interruptions: number
-  readonly force: boolean
-  readonly origins: ReadonlyArray<string>
-  readonly nextAttemptAt: number | null
-  readonly lastError: string | null
-}
+export const Job = Schema.Struct({
+  /** The Store's id for the job; history lines name it. */
+  id: Schema.Int,
+  /** The story it refreshes, as `site:storyId`. */
+  storyKey: Schema.String,
+  /** The link FanFicFare downloads the story from. */
+  url: Schema.String,
+  /** The site id; each site has its own breaker and concurrency. */
+  site: Schema.String,
+  /** Where the job is in its life; only `transition` changes it. */
+  state: JobState,
+  /** Tries that ran to an end; they count toward the retry limit. */
+  attempts: Schema.Int,
+  /** Tries cut short by a crash or a stop (Recovered): history only, never toward the limit. */
+  interruptions: Schema.Int,
+  /** Download every chapter again (FanFicFare --force), not only the new ones. */
+  force: Schema.Boolean,
+  /** Who asked for it (manual, web, email:…, a watch source), each once. */
+  origins: Schema.Array(Schema.String),
+  /** When a waiting job may run again, in epoch milliseconds; null unless waiting. */
+  nextAttemptAt: Schema.NullOr(Schema.Number),
+  /** Why the last try did not succeed, or why the job was skipped. */
+  lastError: Schema.NullOr(Schema.String)
+})
+export type Job = typeof Job.Type
 
 export interface JobRequest {
+  /** The story to refresh, as `site:storyId`. */
   readonly storyKey: string
+  /** The link to download it from. */
   readonly url: string
+  /** The story's site id. */
   readonly site: string
+  /** Who asks; kept in the job's origins. */
   readonly origin: string
+  /** Download every chapter again. */
   readonly force: boolean
+}
+
+// What became of a request.
+export interface RequestOutcome {
+  /** The job that now carries the request. */
+  readonly job: Job
+  /** True when the request merged into a job already open for the story. */
+  readonly merged: boolean
 }
 
 export type JobEvent =
   | { readonly _tag: "Started" }
   | { readonly _tag: "Succeeded" }
-  // lastTry: this is the Hail-Mary; after it the job fails for good.
-  | { readonly _tag: "RetryAt"; readonly at: number; readonly error: string; readonly lastTry?: boolean }
-  | { readonly _tag: "Failed"; readonly error: string }
-  | { readonly _tag: "Skipped"; readonly reason: string }
+  | {
+    readonly _tag: "RetryAt"
+    /** When the next try may start, in epoch milliseconds. */
+    readonly at: number
+    /** Why this try did not succeed. */
+    readonly error: string
+    /** This is the Hail-Mary; after it the job fails for good. */
+    readonly lastTry?: boolean
+  }
+  | { readonly _tag: "Failed"; /** Why the job fails for good. */ readonly error: string }
+  | { readonly _tag: "Skipped"; /** Why the job will not run. */ readonly reason: string }
   // At start-up, a job a crash left running goes back to the queue; waiting jobs keep their time.
   // The try it cut short is not counted: a crash is not the story's fault.
   | { readonly _tag: "Recovered" }
   // A person asked: run a waiting job now, or drop a job that has not started.
   | { readonly _tag: "RetryNow" }
-  | { readonly _tag: "Cancelled"; readonly reason: string }
+  | { readonly _tag: "Cancelled"; /** Why, and who asked. */ readonly reason: string }
 
-export class InvalidTransition extends Schema.TaggedError<InvalidTransition>()("InvalidTransition", {
+class InvalidTransition extends Schema.TaggedError<InvalidTransition>()("InvalidTransition", {
+  /** The job that was asked to change. */
   jobId: Schema.Int,
+  /** The state it is in. */
   from: JobState,
+  /** The event's tag, which that state does not allow. */
   event: Schema.String
 }) {
   override get message() {

@@ -1,4 +1,5 @@
-import { Duration, Effect, Pull, Schedule } from "effect"
+import { Duration, Effect, Option, Schedule } from "effect"
+import { cappedExponential, delayBeforeRetry } from "./backoff.ts"
 
 // When a failed job runs again: capped exponential backoff with jitter for the normal retries,
 // then one Hail-Mary after retry.hail_mary_wait_hours, then no more. The delays are an Effect
@@ -6,14 +7,20 @@ import { Duration, Effect, Pull, Schedule } from "effect"
 // job's stored attempt count instead of being kept alive in memory.
 
 export interface RetryPolicy {
+  /** Retries with exponential backoff before the Hail-Mary. */
   readonly maxNormalRetries: number
+  /** Whether one last try follows the normal retries. */
   readonly hailMaryEnabled: boolean
+  /** How long before the Hail-Mary. */
   readonly hailMaryWaitHours: number
+  /** The first retry's delay; each next one doubles it. */
   readonly baseDelay: Duration.Duration
+  /** The longest delay between normal retries. */
   readonly maxDelay: Duration.Duration
-  // An email can arrive before its chapter is visible on the site: "nothing new" after an
-  // email-triggered run is checked again this many times, this long apart.
+  /** An email can arrive before its chapter is visible on the site: "nothing new" after an
+   * email-triggered run is checked again this many times, */
   readonly nothingNewRechecks: number
+  /** this long apart. */
   readonly nothingNewRecheckDelay: Duration.Duration
 }
 
@@ -34,9 +41,8 @@ export const defaultRetryPolicy = (retry: {
 })
 
 // Schedule.jittered scales each delay by a random factor in [0.8, 1.2].
-export const retrySchedule = (policy: RetryPolicy): Schedule.Schedule<unknown> => {
-  const normal = Schedule.exponential(policy.baseDelay, 2).pipe(
-    Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, policy.maxDelay))),
+const retrySchedule = (policy: RetryPolicy): Schedule.Schedule<unknown> => {
+  const normal = cappedExponential(policy.baseDelay, policy.maxDelay).pipe(
     Schedule.jittered,
     Schedule.upTo({ times: policy.maxNormalRetries })
   )
@@ -45,24 +51,16 @@ export const retrySchedule = (policy: RetryPolicy): Schedule.Schedule<unknown> =
   return Schedule.concat(normal, hailMary)
 }
 
-export type RetryDecision =
-  | { readonly _tag: "Retry"; readonly at: number }
-  | { readonly _tag: "HailMary"; readonly at: number }
+type RetryDecision =
+  | { readonly _tag: "Retry"; /** When, in epoch milliseconds. */ readonly at: number }
+  | { readonly _tag: "HailMary"; /** When, in epoch milliseconds. */ readonly at: number }
   | { readonly _tag: "GiveUp" }
 
 // `attempts` counts the runs so far, the one that just failed included.
 export const nextAttempt = Effect.fn("nextAttempt")(function* (policy: RetryPolicy, attempts: number, now: number) {
-  const step = yield* Schedule.toStep(retrySchedule(policy))
-  let delay: Duration.Duration | undefined
-  for (let retry = 0; retry < attempts; retry++) {
-    delay = yield* step(now, undefined).pipe(
-      Effect.map(([, next]) => next),
-      Pull.catchDone(() => Effect.succeed(undefined))
-    )
-    if (delay === undefined) break
-  }
-  if (delay === undefined) return { _tag: "GiveUp" } satisfies RetryDecision
-  const at = now + Math.round(Duration.toMillis(delay))
+  const delay = yield* delayBeforeRetry(retrySchedule(policy), attempts, now)
+  if (Option.isNone(delay)) return { _tag: "GiveUp" } satisfies RetryDecision
+  const at = now + Math.round(Duration.toMillis(delay.value))
   return attempts > policy.maxNormalRetries
     ? ({ _tag: "HailMary", at } satisfies RetryDecision)
     : ({ _tag: "Retry", at } satisfies RetryDecision)

@@ -1,23 +1,32 @@
+import { Schema } from "effect"
+
 // Politeness towards one site. Repeated site-level trouble (rate limits, blocks, outages,
 // unreachable) opens the site's breaker: its jobs wait until the cool-down ends, while every
 // other site goes on. The first job after the cool-down is the probe: success closes the
 // breaker, more trouble re-opens it for twice as long. Pure; times in milliseconds.
 
 export interface BreakerPolicy {
-  // Consecutive site-level failures that open the breaker.
+  /** Consecutive site-level failures that open the breaker. */
   readonly threshold: number
+  /** The first cool-down, in milliseconds; each re-opening doubles it. */
   readonly baseCooldownMs: number
+  /** The longest cool-down, in milliseconds. */
   readonly maxCooldownMs: number
 }
 
-export interface SiteState {
-  readonly site: string
-  readonly failures: number
-  // How many times the breaker opened since the site last worked; sets the next cool-down.
-  readonly opens: number
-  readonly openUntil: number | null
-  readonly lastError: string | null
-}
+export const SiteState = Schema.Struct({
+  /** The site id. */
+  site: Schema.String,
+  /** Site-level failures in a row since it last worked. */
+  failures: Schema.Int,
+  /** How many times the breaker opened since the site last worked; sets the next cool-down. */
+  opens: Schema.Int,
+  /** While the breaker is open, when it closes again (epoch milliseconds); else null. */
+  openUntil: Schema.NullOr(Schema.Number),
+  /** What the last site-level failure said. */
+  lastError: Schema.NullOr(Schema.String)
+})
+export type SiteState = typeof SiteState.Type
 
 export type SiteVerdict = "worked" | "site-trouble" | "other"
 
@@ -28,7 +37,7 @@ export const isPaused = (state: SiteState, now: number) => state.openUntil !== n
 // A degraded site gets no --force re-downloads: that would only add load where it hurts.
 export const isHealthy = (state: SiteState) => state.failures === 0
 
-export const cooldownFor = (policy: BreakerPolicy, opens: number) =>
+const cooldownFor = (policy: BreakerPolicy, opens: number) =>
   Math.min(policy.maxCooldownMs, policy.baseCooldownMs * 2 ** opens)
 
 export const afterRun = (policy: BreakerPolicy, state: SiteState, verdict: SiteVerdict, now: number, error: string): SiteState => {

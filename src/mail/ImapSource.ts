@@ -1,33 +1,33 @@
-import { Clock, Context, Duration, Effect, Layer, Queue, Redacted, Schedule } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Predicate, Queue, Redacted, Schedule } from "effect"
+import { cappedExponential } from "../jobs/backoff.ts"
 import { AppConfig } from "../config/AppConfig.ts"
 import { Notifier } from "../notify/Notifier.ts"
-import { makeCommandRunner } from "../process/runCommand.ts"
+import { CommandRunner } from "../process/CommandRunner.ts"
 import { Sites } from "../sites/Sites.ts"
 import type { SitesUnavailable } from "../sites/fanFicFareSites.ts"
 import { Store, type StoreError } from "../store/Store.ts"
 import { type CatchUpSummary, makeCatchUp } from "./catchUp.ts"
-import { isTransient, MailLoginRefused, type MailError, MailUnreachable } from "./mailErrors.ts"
+import { MailLoginRefused, type MailError, MailUnreachable } from "./mailErrors.ts"
 import { type EmailSettings, mailConfigured, openSession, serverName } from "./mailSession.ts"
 
 // The mailbox as the product's input. `checkOnce` reads it a single time (for `once`); `run`
 // watches it for good: IDLE where the server pushes, a check every sleep_time regardless (it
 // also flags on_success mail), and after any drop a new connection with growing pauses.
 
-export type IntakeError = MailError | SitesUnavailable | StoreError
+type IntakeError = MailError | SitesUnavailable | StoreError
 
 // After a drop: 1 s, 2 s, 4 s … never more than two minutes apart, jittered so that many clients
 // do not return at once.
-const reconnectSchedule = Schedule.exponential(Duration.seconds(1), 2).pipe(
-  Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, Duration.minutes(2)))),
-  Schedule.jittered
-)
+const reconnectSchedule = cappedExponential(Duration.seconds(1), Duration.minutes(2)).pipe(Schedule.jittered)
 
 const healthySessionMs = 30_000
 
 export class ImapSource extends Context.Service<ImapSource, {
+  /** Whether [email] names a server and an account; without them there is no mailbox to read. */
   readonly configured: boolean
+  /** Reads the mailbox a single time (`once`). */
   readonly checkOnce: Effect.Effect<CatchUpSummary, IntakeError>
-  // Runs until interrupted; fails only when the very first connection fails for a reason no retry can fix.
+  /** Runs until interrupted; fails only when the very first connection fails for a reason no retry can fix. */
   run(afterCommit: Effect.Effect<void>): Effect.Effect<never, IntakeError>
 }>()("automated-fanfic/mail/ImapSource") {
   static readonly layer = Layer.effect(
@@ -38,14 +38,14 @@ export class ImapSource extends Context.Service<ImapSource, {
       const store = yield* Store
       const sites = yield* Sites
       const notifier = yield* Notifier
-      const runCommand = yield* makeCommandRunner
+      const runner = yield* CommandRunner
       const rules = { disabledSites: email.disabled_sites, markRead: email.mark_read }
       const server = serverName(email)
 
       // A token command runs at every connection: access tokens expire within the hour.
       const secret = Effect.gen(function* () {
         if (email.access_token_command !== "") {
-          const result = yield* runCommand({ command: "/bin/sh", args: ["-c", email.access_token_command], timeout: "30 seconds" }).pipe(
+          const result = yield* runner.run({ command: "/bin/sh", args: ["-c", email.access_token_command], timeout: "30 seconds" }).pipe(
             Effect.mapError((error) => new MailLoginRefused({ server, user: email.email, detail: `[email] access_token_command: ${error.message}` }))
           )
           const token = result.stdout.trim()
@@ -99,7 +99,7 @@ export class ImapSource extends Context.Service<ImapSource, {
           let everConnected = false
           // A wrong password or a missing mailbox at start-up stops the program; once it has
           // worked, every failure is retried (the server may be mid-maintenance).
-          const retryable = (error: IntakeError) => everConnected || (error._tag !== "SitesUnavailable" && error._tag !== "StoreError" && isTransient(error))
+          const retryable = (error: IntakeError) => everConnected || Predicate.isTagged(error, "MailUnreachable")
           const connectAndWatch = watch(afterCommit, () => {
             everConnected = true
           }).pipe(
@@ -111,5 +111,5 @@ export class ImapSource extends Context.Service<ImapSource, {
 
       return ImapSource.of({ configured: mailConfigured(email), checkOnce, run })
     })
-  )
+  ).pipe(Layer.provide(CommandRunner.layer))
 }

@@ -10,7 +10,7 @@ import { planMessage } from "./planMessage.ts"
 // Reads every unseen message not handled before, commits its jobs together with its receipt,
 // and only then sets \Seen where mark_read allows. A crash anywhere repeats at most the flagging.
 
-export interface IntakeRules {
+interface IntakeRules {
   readonly disabledSites: ReadonlyArray<string>
   readonly markRead: MarkRead
 }

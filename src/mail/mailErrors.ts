@@ -42,9 +42,11 @@ export class MailNotConfigured extends Schema.TaggedError<MailNotConfigured>()("
   }
 }
 
-export type MailError = MailLoginRefused | MailboxMissing | MailTlsFailed | MailUnreachable | MailNotConfigured
+// The mailbox is configured but cannot be used: the README's exit code 3. MailNotConfigured,
+// the only other one, is a configuration error (exit 2).
+export type MailUnusable = MailLoginRefused | MailboxMissing | MailTlsFailed | MailUnreachable
 
-export const isTransient = (error: MailError): error is MailUnreachable => error._tag === "MailUnreachable"
+export type MailError = MailUnusable | MailNotConfigured
 
 const field = (error: unknown, name: string): unknown =>
   typeof error === "object" && error !== null && name in error ? Reflect.get(error, name) : undefined

@@ -9,7 +9,7 @@ import { classifyImapError, MailboxMissing, type MailError, MailNotConfigured, M
 
 export type EmailSettings = ConfigFile["email"]
 
-export type MailSignal = "new-mail" | "closed"
+type MailSignal = "new-mail" | "closed"
 
 export interface MailSession {
   readonly client: ImapFlow
@@ -33,7 +33,7 @@ const certificateAuthority = (email: EmailSettings) =>
     catch: (error) => new MailTlsFailed({ server: serverName(email), detail: `cannot read [email] tls_ca_file: ${String(error)}`, code: "CA_FILE" })
   })
 
-export const clientOptions = (email: EmailSettings, secret: { readonly pass: string } | { readonly accessToken: string }, ca: ReadonlyArray<Buffer> | undefined): ImapFlowOptions => ({
+const clientOptions = (email: EmailSettings, secret: { readonly pass: string } | { readonly accessToken: string }, ca: ReadonlyArray<Buffer> | undefined): ImapFlowOptions => ({
   host: email.server,
   port: portOf(email),
   secure: email.security === "tls",

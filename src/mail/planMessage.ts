@@ -8,20 +8,20 @@ import type { MessageLinks } from "./messageLinks.ts"
 // What one message asks for: a job per story (first link wins, duplicates dropped), a note for
 // each link that became no job, and when the message may be marked read. Pure.
 
-export interface MessagePlan {
+interface MessagePlan {
   readonly record: MailRecord
   // Stories on disabled sites: reported, never downloaded.
   readonly disabled: ReadonlyArray<StoryRef>
   readonly unresolved: ReadonlyArray<{ readonly kind: string; readonly url: string }>
 }
 
-export interface MessagePlace {
+interface MessagePlace {
   readonly mailbox: string
   readonly uidValidity: number
   readonly uid: number
 }
 
-export const emailOrigin = (place: MessagePlace) => `email:${place.uidValidity}/${place.uid}`
+const emailOrigin = (place: MessagePlace) => `email:${place.uidValidity}/${place.uid}`
 
 export const planMessage = (
   place: MessagePlace,

@@ -1,6 +1,8 @@
-import { Context, Duration, Effect, Layer, Queue, Redacted, Schedule } from "effect"
+import { Context, Duration, Effect, Layer, Queue, Redacted } from "effect"
+import { FetchHttpClient } from "effect/http"
+import { cappedExponential } from "../jobs/backoff.ts"
 import { AppConfig } from "../config/AppConfig.ts"
-import { makeCommandRunner } from "../process/runCommand.ts"
+import { CommandRunner } from "../process/CommandRunner.ts"
 import { Store } from "../store/Store.ts"
 import { type DeliveryFailed, makeDelivery } from "./deliver.ts"
 import { type Message, type Notification, render, renderDigest } from "./Notification.ts"
@@ -13,13 +15,9 @@ import type { Target } from "./targets.ts"
 // pauses; every attempt is written to the history. Labels, never URLs, are logged.
 
 export class Notifier extends Context.Service<Notifier, {
+  /** Queues a notification; never waits for its delivery. */
   notify(notification: Notification): Effect.Effect<void>
 }>()("automated-fanfic/notify/Notifier") {
-  // For commands that have nothing to deliver to: notifications go to the log only.
-  static readonly logging = Layer.succeed(Notifier)(Notifier.of({
-    notify: (notification) => Effect.logInfo(`notification: ${render(notification).title}`)
-  }))
-
   static readonly layer = Layer.effect(
     Notifier,
     Effect.gen(function* () {
@@ -28,10 +26,10 @@ export class Notifier extends Context.Service<Notifier, {
       const store = yield* Store
       const { targets, problems } = targetsFromConfig(config.apprise.urls.map(Redacted.value), config.pushbullet)
       for (const problem of problems) yield* Effect.logWarning(`notification target ${problem.label} is not used: ${problem.reason}`)
-      const { send: deliver } = makeDelivery({
+      const { send: deliver } = yield* makeDelivery({
         endpoints: { pushbullet: settings.pushbullet_api, discord: settings.discord_api, telegram: settings.telegram_api },
         timeoutMs: settings.timeout_seconds * 1000,
-        runCommand: yield* makeCommandRunner
+        runner: yield* CommandRunner
       })
       const history = (kind: string, detail: string) => store.recordEvent(kind, detail).pipe(Effect.ignore)
 
@@ -43,7 +41,7 @@ export class Notifier extends Context.Service<Notifier, {
             Effect.tapError((error: DeliveryFailed) => history("notification-failed", `${target.label}, try ${attempt}: ${error.reason}`))
           )
         }).pipe(
-          Effect.retry({ schedule: Schedule.exponential(Duration.seconds(2), 2), times: settings.retries, while: (error) => error.retryable }),
+          Effect.retry({ schedule: cappedExponential(Duration.seconds(2)), times: settings.retries, while: (error) => error.retryable }),
           Effect.matchEffect({
             onSuccess: () => history("notification-sent", `${target.label}: ${message.title}`),
             onFailure: (error) =>
@@ -99,5 +97,5 @@ export class Notifier extends Context.Service<Notifier, {
             : Effect.logInfo(`notification: ${render(notification).title}`).pipe(Effect.andThen(Queue.offer(incoming, notification)), Effect.asVoid)
       })
     })
-  )
+  ).pipe(Layer.provide(CommandRunner.layer), Layer.provide(FetchHttpClient.layer))
 }

@@ -1,8 +1,7 @@
-import { Effect, Schema } from "effect"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import type { CommandNotFound, CommandRequest, CommandResult, CommandTimedOut } from "../process/runCommand.ts"
+import { Duration, Effect, FileSystem, Schema } from "effect"
+import { HttpBody, HttpClient, HttpClientError, HttpClientRequest, HttpMethod } from "effect/http"
+import type { CommandRunner } from "../process/CommandRunner.ts"
+import { appriseFolderPrefix, scopedSecretFile } from "../process/tempFolders.ts"
 import { type Endpoints, type HttpCall, httpCalls } from "./httpCalls.ts"
 import { mailTransport } from "./mailTransport.ts"
 import type { Message } from "./Notification.ts"
@@ -22,13 +21,14 @@ export class DeliveryFailed extends Schema.TaggedError<DeliveryFailed>()("Delive
   }
 }
 
-type Runner = (request: CommandRequest) => Effect.Effect<CommandResult, CommandNotFound | CommandTimedOut>
-
-export interface DeliveryOptions {
+interface DeliveryOptions {
+  /** The services' API addresses ([notifications] *_api; tests point them at local stand-ins). */
   readonly endpoints: Endpoints
+  /** How long one request may take. */
   readonly timeoutMs: number
-  readonly runCommand: Runner
-  // The Apprise program (tests name one that does not exist).
+  /** Starts the apprise program for the schemes only it speaks. */
+  readonly runner: CommandRunner["Service"]
+  /** The Apprise program (tests name one that does not exist). */
   readonly apprise?: string
 }
 
@@ -47,21 +47,37 @@ const describeError = (error: unknown): string => {
   return error instanceof Error ? `${error.name === "TimeoutError" ? "no answer in time" : error.message}${cause}` : String(error)
 }
 
-export const makeDelivery = (options: DeliveryOptions) => {
-  const post = (label: string, call: HttpCall) =>
-    Effect.tryPromise({
-      try: async () => {
-        const response = await fetch(call.url, { method: call.method, headers: call.headers, body: call.method === "GET" ? null : call.body, signal: AbortSignal.timeout(options.timeoutMs) })
-        return { status: response.status, text: await response.text() }
-      },
-      catch: (error) => new DeliveryFailed({ target: label, reason: describeError(error), retryable: true })
-    }).pipe(
+// The client's own message names the URL, which may hold a token (Telegram, Discord): only what
+// went wrong underneath is told, as fetch words it ("fetch failed: connect ECONNREFUSED …").
+const describeClientError = (error: HttpClientError.HttpClientError) => {
+  const reason = error.reason
+  return reason.cause !== undefined ? describeError(reason.cause) : reason.description ?? reason._tag
+}
+
+const withBody = (call: HttpCall) => (request: HttpClientRequest.HttpClientRequest) =>
+  call.method === "GET" ? request
+    : HttpClientRequest.setBody(request, HttpBody.text(call.body, call.headers["content-type"] ?? "text/plain;charset=UTF-8"))
+
+export const makeDelivery = Effect.fnUntraced(function* (options: DeliveryOptions) {
+  const client = yield* HttpClient.HttpClient
+  const fs = yield* FileSystem.FileSystem
+  const post = (label: string, call: HttpCall) => {
+    const failed = (reason: string, retryable: boolean) => new DeliveryFailed({ target: label, reason, retryable })
+    if (!HttpMethod.isHttpMethod(call.method)) return Effect.fail(failed(`${call.method} is not an HTTP method`, false))
+    const request = HttpClientRequest.make(call.method)(call.url).pipe(withBody(call), HttpClientRequest.setHeaders(call.headers))
+    return client.execute(request).pipe(
+      Effect.flatMap((response) => Effect.map(response.text, (text) => ({ status: response.status, text }))),
+      // No span and no traceparent header: these are other people's services, and their URLs hold tokens.
+      Effect.provideService(HttpClient.TracerDisabledWhen, () => true),
+      Effect.mapError((error) => failed(describeClientError(error), true)),
+      Effect.timeoutOrElse({ duration: Duration.millis(options.timeoutMs), orElse: () => Effect.fail(failed("no answer in time", true)) }),
       Effect.flatMap((response) => {
         if (response.status >= 200 && response.status < 300) return Effect.succeed(response.text)
         const retryable = response.status >= 500 || response.status === 408 || response.status === 429
-        return Effect.fail(new DeliveryFailed({ target: label, reason: `HTTP ${response.status} ${response.text.slice(0, 200).trim()}`, retryable }))
+        return Effect.fail(failed(`HTTP ${response.status} ${response.text.slice(0, 200).trim()}`, retryable))
       })
     )
+  }
 
   const pushbulletDevices = (target: Extract<Target, { readonly _tag: "Pushbullet" }>) =>
     Effect.gen(function* () {
@@ -82,31 +98,25 @@ export const makeDelivery = (options: DeliveryOptions) => {
     })
 
   const viaApprise = (target: Extract<Target, { readonly _tag: "Apprise" }>, message: Message, dryRun = false) =>
-    Effect.acquireUseRelease(
+    Effect.scoped(Effect.gen(function* () {
       // The URL holds secrets: it goes to apprise in a private file, not on its command line.
-      Effect.sync(() => {
-        const directory = mkdtempSync(join(tmpdir(), "automated-fanfic-apprise-"))
-        writeFileSync(join(directory, "apprise.txt"), `${target.url}\n`, { mode: 0o600 })
-        return directory
-      }),
-      (directory) =>
-        options.runCommand({
-          command: options.apprise ?? "apprise",
-          args: [...(dryRun ? ["--dry-run"] : []), "-t", message.title, "-b", message.body, "-c", join(directory, "apprise.txt")],
-          timeout: `${options.timeoutMs} millis`
-        }).pipe(
-          Effect.mapError((error) =>
-            error._tag === "CommandNotFound"
-              ? new DeliveryFailed({ target: target.label, reason: "this scheme needs the apprise program, which is not installed (apt-get install apprise, or pip install apprise)", retryable: false })
-              : new DeliveryFailed({ target: target.label, reason: error.message, retryable: true })),
-          Effect.flatMap((result) =>
-            result.exitCode === 0 ? Effect.void
-              : dryRun ? Effect.fail(new DeliveryFailed({ target: target.label, reason: "apprise does not recognise this URL", retryable: false }))
-              // Its messages may quote the URL, secrets and all, so only the exit code is passed on.
-              : Effect.fail(new DeliveryFailed({ target: target.label, reason: `apprise could not deliver (exit ${result.exitCode})`, retryable: true })))
-        ),
-      (directory) => Effect.sync(() => rmSync(directory, { recursive: true, force: true }))
-    )
+      const file = yield* Effect.orDie(scopedSecretFile(fs, appriseFolderPrefix, "apprise.txt", `${target.url}\n`))
+      return yield* options.runner.run({
+        command: options.apprise ?? "apprise",
+        args: [...(dryRun ? ["--dry-run"] : []), "-t", message.title, "-b", message.body, "-c", file],
+        timeout: `${options.timeoutMs} millis`
+      }).pipe(
+        Effect.mapError((error) =>
+          error._tag === "CommandNotFound"
+            ? new DeliveryFailed({ target: target.label, reason: "this scheme needs the apprise program, which is not installed (apt-get install apprise, or pip install apprise)", retryable: false })
+            : new DeliveryFailed({ target: target.label, reason: error.message, retryable: true })),
+        Effect.flatMap((result) =>
+          result.exitCode === 0 ? Effect.void
+            : dryRun ? Effect.fail(new DeliveryFailed({ target: target.label, reason: "apprise does not recognise this URL", retryable: false }))
+            // Its messages may quote the URL, secrets and all, so only the exit code is passed on.
+            : Effect.fail(new DeliveryFailed({ target: target.label, reason: `apprise could not deliver (exit ${result.exitCode})`, retryable: true })))
+      )
+    }))
 
   const viaMail = (target: Extract<Target, { readonly _tag: "Mail" }>, message: Message) =>
     Effect.tryPromise({
@@ -142,4 +152,4 @@ export const makeDelivery = (options: DeliveryOptions) => {
     }
   }
   return { send, usable }
-}
+})

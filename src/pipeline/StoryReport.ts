@@ -1,30 +1,28 @@
-// What one story's refresh came to, for the summary line, --json and the exit code.
+import type { RunOutcome, StoryResult } from "../jobs/decide.ts"
 
-export type StoryResult = "added" | "updated" | "unchanged" | "kept" | "failed"
+// What one story's refresh came to, for the summary line, --json and the exit code; the part
+// its job's next state depends on is the jobs domain's RunOutcome.
 
-export interface StoryReport {
-  readonly url: string
-  // The story's `site:storyId`, once the job store knows it.
+export interface StoryReport extends RunOutcome {
+  /** The story's `site:storyId`, once the job store knows it. */
   readonly storyKey?: string
-  readonly result: StoryResult
-  readonly detail: string
+  /** The story's title, as the site gives it. */
   readonly title?: string
+  /** The story's author, as the site gives it. */
   readonly author?: string
+  /** The Calibre book the story is in. */
   readonly bookId?: number
+  /** How many chapters the book has now. */
   readonly chapters?: number
-  // For an update: the chapters the book had before.
+  /** For an update: the chapters the book had before. */
   readonly chaptersBefore?: number
-  // For a failure: whether trying again later can help (site trouble, timeouts) or not (the
-  // story is gone, a setting must change).
-  readonly retryable?: boolean
-  // For a failure: the site itself is refusing or unreachable (rate limit, block, outage).
-  readonly siteTrouble?: boolean
-  // For a failure: the site says the story does not exist.
+  /** For a failure: the site says the story does not exist. */
   readonly storyGone?: boolean
-  // What the site says of the story beside its chapters, when FanFicFare printed it.
+  /** The story's status on the site (In-Progress, Completed), when FanFicFare printed it. */
   readonly status?: string
+  /** When the site says the story last changed, when FanFicFare printed it. */
   readonly dateUpdated?: string
-  // A cheap check ran first, and what it found (see watch/cheapCheck.ts).
+  /** A cheap check ran first, and what it found (see watch/cheapCheck.ts). */
   readonly checkVerdict?: "more" | "same" | "revised" | "fewer" | "failed"
 }
 

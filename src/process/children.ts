@@ -31,24 +31,6 @@ export const launcherCouldNotStart = (result: { readonly exitCode: number; reado
   return match?.[1]
 }
 
-// The external programs running right now, by process group, so that a process told to exit at
-// once (a second SIGTERM) does not leave them behind.
-const groups = new Set<number>()
-
-export const trackChild = (pid: number) => void groups.add(pid)
-export const untrackChild = (pid: number) => void groups.delete(pid)
-
-export const killChildrenNow = () => {
-  for (const pid of groups) {
-    try {
-      process.kill(-pid, "SIGKILL")
-    } catch {
-      // Already gone.
-    }
-  }
-  groups.clear()
-}
-
 const ownerLockOf = (pid: string): string | undefined => {
   try {
     const entry = readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").find((variable) => variable.startsWith(`${ownerVariable}=`))

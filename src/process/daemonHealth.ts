@@ -45,7 +45,7 @@ export const readHealth = (file: string): DaemonHealth | undefined => {
   }
 }
 
-export interface HealthVerdict {
+interface HealthVerdict {
   readonly running: boolean
   readonly healthy: boolean
   readonly lines: ReadonlyArray<string>

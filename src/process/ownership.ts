@@ -59,7 +59,7 @@ export class OwnershipError extends Schema.TaggedError<OwnershipError>()("Owners
   }
 }
 
-export type LockState = "held" | "free" | "missing"
+type LockState = "held" | "free" | "missing"
 
 // Whether a live process holds the lock. Opened read-only, so a missing file is not created.
 export const lockState = (file: string): LockState => {

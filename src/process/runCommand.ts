@@ -1,8 +1,9 @@
 import { constants } from "node:os"
 import { Duration, Effect, type PlatformError, Schema, Stream } from "effect"
 import { ChildProcess, ChildProcessSpawner } from "effect/process"
-import { childEnvironment, launch, launcherCouldNotStart, trackChild, untrackChild } from "./children.ts"
+import { childEnvironment, launch, launcherCouldNotStart } from "./children.ts"
 import { holdOwnerLock, tempOwnerLock } from "./ownership.ts"
+import { StopControl } from "./StopControl.ts"
 
 // Runs one external program to completion: argv only (never a shell), both output streams
 // drained concurrently so a chatty child cannot block on a full pipe, and a time limit after
@@ -10,21 +11,29 @@ import { holdOwnerLock, tempOwnerLock } from "./ownership.ts"
 // when it is SIGKILLed (children.ts).
 
 export interface CommandRequest {
+  /** The program: a path, or a name looked up on PATH. */
   readonly command: string
+  /** Its arguments, passed as they are (no shell). */
   readonly args: ReadonlyArray<string>
+  /** The folder it runs in; this process's when absent. */
   readonly cwd?: string
+  /** Variables added to this process's environment for the child. */
   readonly env?: Readonly<Record<string, string>>
-  // Text written to the child's standard input, which is then closed.
+  /** Text written to the child's standard input, which is then closed. */
   readonly input?: string
+  /** How long it may run before its whole process group is killed. */
   readonly timeout: Duration.Input
-  // Wraps the child's run from its start until it exits (a one-at-a-time permit). The wait for
-  // the rest of its process group to be gone comes after: a permit is never held for that.
+  /** Wraps the child's run from its start until it exits (a one-at-a-time permit). The wait for
+   * the rest of its process group to be gone comes after: a permit is never held for that. */
   readonly exclusive?: <A, E, R>(running: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 }
 
 export interface CommandResult {
+  /** Its exit code, or the shell's 128 + N when signal N killed it. */
   readonly exitCode: number
+  /** Its standard output, as text. */
   readonly stdout: string
+  /** Its standard error, as text. */
   readonly stderr: string
 }
 
@@ -59,6 +68,7 @@ const signalExit = (error: PlatformError.PlatformError) => {
 
 export const runCommand = Effect.fn("runCommand")(function* (request: CommandRequest) {
   const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
+  const { children } = yield* StopControl
   const run = Effect.gen(function* () {
     // A child names its owner's lock (children.ts), so the owner must hold it before the first child.
     yield* holdOwnerLock(tempOwnerLock).pipe(Effect.mapError((error) => new CommandNotFound({ command: request.command, reason: error.message })))
@@ -75,8 +85,8 @@ export const runCommand = Effect.fn("runCommand")(function* (request: CommandReq
         })
       )
       const pid = Number(handle.pid)
-      trackChild(pid)
-      yield* Effect.addFinalizer(() => Effect.sync(() => untrackChild(pid)))
+      children.track(pid)
+      yield* Effect.addFinalizer(() => Effect.sync(() => children.untrack(pid)))
       return yield* Effect.all(
         [collect(handle.stdout), collect(handle.stderr), handle.exitCode.pipe(Effect.catchTag("PlatformError", signalExit))],
         { concurrency: "unbounded" }
@@ -101,8 +111,10 @@ export const runCommand = Effect.fn("runCommand")(function* (request: CommandReq
 })
 
 // A runCommand bound to the spawner of the layer that builds it, so service methods need nothing.
+// CommandRunner.layer is made of it; Calibre.ts still calls it directly.
 export const makeCommandRunner = Effect.gen(function* () {
   const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
+  const { children } = yield* StopControl
   return (request: CommandRequest) =>
     runCommand(request).pipe(Effect.provideService(ChildProcessSpawner.ChildProcessSpawner, spawner))
 })

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Effect, FileSystem } from "effect"
 import { readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -16,15 +16,26 @@ import { holdOwnerLock, isOwnerAlive, removeDeadOwnerLocks, tempOwnerLock, tempO
 
 export const jailPrefix = `automated-fanfic-job-${thisInstance}-`
 export const secretFolderPrefix = `automated-fanfic-calibre-${thisInstance}-`
+export const appriseFolderPrefix = `automated-fanfic-apprise-${thisInstance}-`
 
 // Before this process makes a folder of its own in the temporary directory.
 export const holdTempFolderOwnership = holdOwnerLock(tempOwnerLock)
 
-const ownedFolder = /^automated-fanfic-(?:job|calibre)-([0-9a-f]+)-/
+const ownedFolder = /^automated-fanfic-(?:job|calibre|apprise)-([0-9a-f]+)-/
 // Versions before instance ids named password folders by mkdtemp alone: no owner to ask.
 const ownerlessSecretFolder = /^automated-fanfic-calibre-[A-Za-z0-9]{6}$/
 
-export const removeStaleJails = (directory: string = tmpdir()) =>
+// A secret a program reads from a file rather than its command line (which `ps` shows): only this
+// user can read it, its folder is named after this process (prefix), and it is removed with the scope.
+export const scopedSecretFile = Effect.fnUntraced(function* (fs: FileSystem.FileSystem, prefix: string, name: string, secret: string) {
+  yield* holdTempFolderOwnership
+  const directory = yield* fs.makeTempDirectoryScoped({ prefix }).pipe(Effect.orDie)
+  const file = join(directory, name)
+  yield* fs.writeFileString(file, secret, { mode: 0o600 }).pipe(Effect.orDie)
+  return file
+})
+
+const removeStaleJails = (directory: string = tmpdir()) =>
   Effect.try({
     try: () => {
       const alive = isOwnerAlive(directory, tempOwnerPrefix)

@@ -1,7 +1,7 @@
-import { Context, Effect, Layer } from "effect"
+import { Cache, Context, Duration, Effect, Exit, Layer } from "effect"
 import { AppConfig } from "../config/AppConfig.ts"
 import { locateExecutable } from "../fanficfare/FanFicFare.ts"
-import { makeCommandRunner } from "../process/runCommand.ts"
+import { CommandRunner } from "../process/CommandRunner.ts"
 import { classifyKnownLink, type LinkVerdict } from "./knownSites.ts"
 import { locatePython, locateScript, makeFanFicFareSites, type NormalizedStory, type SitesUnavailable } from "./fanFicFareSites.ts"
 import { siteIdOfHost, storyRef } from "./siteId.ts"
@@ -12,8 +12,10 @@ import { unwrapLink } from "./unwrap.ts"
 
 export type Identified = Exclude<LinkVerdict, { readonly _tag: "AskFanFicFare" }>
 
-export interface FanFicFareSiteRules {
+interface FanFicFareSiteRules {
+  /** The hosts FanFicFare has an adapter for. */
   readonly domains: Effect.Effect<{ readonly domains: ReadonlyArray<string> }, SitesUnavailable>
+  /** Each link's story as FanFicFare names it, or null where it names none. */
   readonly normalize: (urls: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<NormalizedStory | null>, SitesUnavailable>
 }
 
@@ -28,42 +30,48 @@ const fromFanFicFare = (answer: NormalizedStory | null | undefined): Identified 
     ? notAStory
     : { _tag: "Story", story: storyRef(siteIdOfHost(answer.site), answer.storyId, answer.url) }
 
-export const makeSites = (fanFicFare: FanFicFareSiteRules) => {
-  let supportedHosts: ReadonlySet<string> | undefined
-  const answers = new Map<string, Identified>()
-
-  const hosts = Effect.gen(function* () {
-    supportedHosts ??= new Set((yield* fanFicFare.domains).domains)
-    return supportedHosts
-  })
+export const makeSites = Effect.fnUntraced(function* (fanFicFare: FanFicFareSiteRules) {
+  // Asked once; after a failure, asked again the next time.
+  const hosts = yield* Effect.cachedWithTTL(
+    Effect.map(fanFicFare.domains, ({ domains }): ReadonlySet<string> => new Set(domains)),
+    (exit) => (Exit.isSuccess(exit) ? Duration.infinity : Duration.zero)
+  )
   const supported = (known: ReadonlySet<string>, url: string) => {
     const host = new URL(url).hostname.toLowerCase()
     return known.has(host) || known.has(host.replace(/^www\./, "")) || known.has(`www.${host}`)
   }
 
+  // One call for all the links on hosts FanFicFare supports; a link on any other host names no story.
+  const ask = Effect.fnUntraced(function* (urls: ReadonlyArray<string>) {
+    const known = yield* hosts
+    const candidates = urls.filter((url) => supported(known, url))
+    const stories = candidates.length === 0 ? [] : yield* fanFicFare.normalize(candidates)
+    const answered = new Map(candidates.map((url, index) => [url, fromFanFicFare(stories[index])]))
+    return urls.map((url) => answered.get(url) ?? notAStory)
+  })
+
+  // The answers used most recently. A batch's new links are asked together and stored before they
+  // are read, so the lookup (one link on its own) runs only for one forgotten in between.
+  const answers = yield* Cache.makeWith((url: string) => Effect.map(ask([url]), ([answer]) => answer ?? notAStory), {
+    capacity: rememberedAnswers,
+    timeToLive: (exit) => (Exit.isSuccess(exit) ? Duration.infinity : Duration.zero)
+  })
+
   const identify = Effect.fn("Sites.identify")(function* (links: ReadonlyArray<string>) {
     const verdicts = links.map(firstPass)
-    const asked = [...new Set(verdicts.flatMap((verdict) => (verdict._tag === "AskFanFicFare" && !answers.has(verdict.url) ? [verdict.url] : [])))]
-    if (asked.length > 0) {
-      const known = yield* hosts
-      const candidates = asked.filter((url) => supported(known, url))
-      for (const url of asked) if (!supported(known, url)) answers.set(url, notAStory)
-      if (candidates.length > 0) {
-        const stories = yield* fanFicFare.normalize(candidates)
-        candidates.forEach((url, index) => answers.set(url, fromFanFicFare(stories[index])))
-      }
-      // Forget the oldest answers first; a Map iterates in insertion order.
-      for (const url of answers.keys()) {
-        if (answers.size <= rememberedAnswers) break
-        answers.delete(url)
-      }
+    const asking = [...new Set(verdicts.flatMap((verdict) => (verdict._tag === "AskFanFicFare" ? [verdict.url] : [])))]
+    const unknown = yield* Effect.filter(asking, (url) => Effect.map(Cache.has(answers, url), (known) => !known))
+    if (unknown.length > 0) {
+      const found = yield* ask(unknown)
+      yield* Effect.forEach(unknown, (url, index) => Cache.set(answers, url, found[index] ?? notAStory))
     }
-    return verdicts.map((verdict): Identified => (verdict._tag === "AskFanFicFare" ? answers.get(verdict.url) ?? notAStory : verdict))
+    return yield* Effect.forEach(verdicts, (verdict) => (verdict._tag === "AskFanFicFare" ? Cache.get(answers, verdict.url) : Effect.succeed(verdict)))
   })
   return { identify }
-}
+})
 
 export class Sites extends Context.Service<Sites, {
+  /** Which story, if any, each link names, in the order given. */
   identify(links: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<Identified>, SitesUnavailable>
 }>()("automated-fanfic/sites/Sites") {
   static readonly layer = Layer.effect(
@@ -71,7 +79,7 @@ export class Sites extends Context.Service<Sites, {
     Effect.gen(function* () {
       const config = (yield* AppConfig).values
       const python = locatePython(config.fanficfare.python, locateExecutable(config.fanficfare.path))
-      return Sites.of(makeSites(makeFanFicFareSites(python, locateScript(), yield* makeCommandRunner)))
+      return Sites.of(yield* makeSites(makeFanFicFareSites(python, locateScript(), yield* CommandRunner)))
     })
-  )
+  ).pipe(Layer.provide(CommandRunner.layer))
 }

@@ -2,8 +2,7 @@ import { Effect, Schema } from "effect"
 import { closeSync, existsSync, openSync, readSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { projectRoot } from "../process/projectRoot.ts"
-import type { CommandRequest, CommandResult } from "../process/runCommand.ts"
-import type { CommandNotFound, CommandTimedOut } from "../process/runCommand.ts"
+import type { CommandRunner } from "../process/CommandRunner.ts"
 
 // FanFicFare's own answer to "which story is this link?", for the sites knownSites.ts has no
 // rules for: scripts/fanficfare_sites.py asks FanFicFare's adapters, many links per call.
@@ -48,11 +47,9 @@ export const locatePython = (configured: string, fanFicFare: string): string => 
 
 export const locateScript = (): string => join(projectRoot() ?? process.cwd(), "scripts", "fanficfare_sites.py")
 
-type Runner = (request: CommandRequest) => Effect.Effect<CommandResult, CommandNotFound | CommandTimedOut>
-
-export const makeFanFicFareSites = (python: string, script: string, run: Runner) => {
+export const makeFanFicFareSites = (python: string, script: string, runner: CommandRunner["Service"]) => {
   const ask = (request: object) =>
-    run({ command: python, args: [script], input: JSON.stringify(request), timeout: "120 seconds", env: { PYTHONIOENCODING: "utf-8" } }).pipe(
+    runner.run({ command: python, args: [script], input: JSON.stringify(request), timeout: "120 seconds", env: { PYTHONIOENCODING: "utf-8" } }).pipe(
       Effect.flatMap((result) =>
         result.exitCode === 0
           ? Effect.succeed(result.stdout)

@@ -5,7 +5,7 @@ import { storyRef, type StoryRef } from "./siteId.ts"
 // normalisation (fanFicFareSites.ts). test/unit/sites.test.ts checks each canonical URL here
 // against FanFicFare's.
 
-export type LookupKind = "ao3-chapter" | "royalroad-chapter" | "royalroad-click" | "wattpad-part"
+type LookupKind = "ao3-chapter" | "royalroad-chapter" | "royalroad-click" | "wattpad-part"
 
 export type LinkVerdict =
   | { readonly _tag: "Story"; readonly story: StoryRef }

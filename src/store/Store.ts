@@ -1,33 +1,33 @@
-import { Clock, Context, Effect, Layer, Option, Result } from "effect"
-import type { SQLInputValue } from "node:sqlite"
-import { type Job, type JobEvent, type JobRequest, type JobState, mergeRequest, transition } from "../jobs/Job.ts"
+import { Clock, Context, Effect, Layer, Option, Schema } from "effect"
+import { type Job, type JobEvent, type JobRequest, type JobState, mergeRequest, type RequestOutcome } from "../jobs/Job.ts"
 import { healthySite, type SiteState } from "../jobs/siteBreaker.ts"
 import { makeAccess, openDatabase, StoreError } from "./database.ts"
-import { makeMailReceipts, type MailRecord, type MailRecorded } from "./mailReceipts.ts"
-import { makeReadModel, type ReadModel } from "./readModel.ts"
+import { type MailReceipts, makeMailReceipts } from "./mailReceipts.ts"
+import { type Controls, makeControls } from "./controls.ts"
+import { makeJobEvents } from "./jobEvents.ts"
+import { makeQueries, type Queries } from "./queries.ts"
 import { makeWatchRecords, type WatchRecords } from "./watchRecords.ts"
-import { decodeDueSites, decodeJobs, decodeSites, decodeStories, decodeTime, type StoryFacts, type StoryRow } from "./rows.ts"
+import type { Story } from "./entities.ts"
+import { decodeDueSites, decodeJobs, decodeSites, decodeStories, decodeTime, type DueSite, jobColumns, selectJobs, siteColumns, storyColumns, type StoryFacts } from "./rows.ts"
 
 // Everything that must survive a crash: stories, jobs, history events, site breakers and mail
 // receipts, in one SQLite file (WAL, so `status` can read while the daemon writes).
 
 export { StoreError }
 
-export interface RequestOutcome {
+// How a run's end left its job and its site.
+interface Finished {
+  /** The job in its next state. */
   readonly job: Job
-  readonly merged: boolean
-}
-
-export interface Finished {
-  readonly job: Job
+  /** The site's breaker before this run's verdict, */
   readonly siteBefore: SiteState
+  /** and after it. */
   readonly siteAfter: SiteState
 }
 
-export interface DueSite {
-  readonly site: string
-  readonly due: number
-}
+// Who holds a running job: the claiming process's instance id, or null where a version that
+// recorded only a pid claimed it.
+const decodeClaims = Schema.decodeUnknownSync(Schema.Array(Schema.Struct({ id: Schema.Int, owner: Schema.NullOr(Schema.String) })))
 
 // Which jobs a runner may take: all of them, or only those it was asked to run (`once --url`).
 export type JobScope = ReadonlyArray<number> | undefined
@@ -43,61 +43,64 @@ const dueJobs = `
     AND ($scope IS NULL OR j.id IN (SELECT value FROM json_each($scope)))`
 
 export class Store extends Context.Service<Store, {
+  /** The SQLite file. */
   readonly file: string
+  /** Queues a story, or merges the request into the job already open for it. */
   request(request: JobRequest): Effect.Effect<RequestOutcome, StoreError>
+  /** Moves a job on by a runner's event; an event its state does not allow fails the call. */
   apply(jobId: number, event: JobEvent): Effect.Effect<Job, StoreError>
-  // Starts the site's next due job in scope, if another runner has not taken it already.
-  // `owner` is the claiming process's instance id (process/ownership.ts).
+  /** Starts the site's next due job in scope, if another runner has not taken it already.
+   * `owner` is the claiming process's instance id (process/ownership.ts). */
   claim(site: string, owner: string, scope?: JobScope): Effect.Effect<Option.Option<Job>, StoreError>
-  // Records how a run ended: the job's next state, what it learnt about the story and its site.
+  /** Records how a run ended: the job's next state, what it learnt about the story and its site. */
   finish(jobId: number, event: JobEvent, story: StoryFacts, updateSite: (current: SiteState) => SiteState): Effect.Effect<Finished, StoreError>
-  // Jobs left running by an owner that no longer exists go back to the queue.
+  /** Jobs left running by an owner that no longer exists go back to the queue; returns how many. */
   recoverRunning(ownerAlive: (owner: string) => boolean): Effect.Effect<number, StoreError>
+  /** The sites with jobs in scope that may start now. */
   dueSites(scope?: JobScope): Effect.Effect<ReadonlyArray<DueSite>, StoreError>
-  // The earliest moment after now at which a job in scope outside `busySites` becomes due.
+  /** The earliest moment after now at which a job in scope outside `busySites` becomes due. */
   nextDueAt(busySites: ReadonlyArray<string>, scope?: JobScope): Effect.Effect<Option.Option<number>, StoreError>
+  /** A site's breaker; a site never in trouble is healthy. */
   site(site: string): Effect.Effect<SiteState, StoreError>
+  /** Every site with a breaker record. */
   sites: Effect.Effect<ReadonlyArray<SiteState>, StoreError>
-  stories: Effect.Effect<ReadonlyArray<StoryRow>, StoreError>
+  /** Every story, by key. */
+  stories: Effect.Effect<ReadonlyArray<Story>, StoreError>
+  /** Every job in these states (all when none are given), oldest first. */
   jobs(states?: ReadonlyArray<JobState>): Effect.Effect<ReadonlyArray<Job>, StoreError>
-  // Changes whenever another connection commits: lets a daemon notice `add` from another process.
+  /** Changes whenever another connection commits: lets a daemon notice `add` from another process. */
   changeCounter: Effect.Effect<number, StoreError>
-  // A line of history that belongs to no job (a notification delivered or not, a link skipped).
+  /** A line of history that belongs to no job (a notification delivered or not, a link skipped). */
   recordEvent(kind: string, detail: string): Effect.Effect<void, StoreError>
-  // Which of these messages were handled before.
-  handledUids(mailbox: string, uidValidity: number, uids: ReadonlyArray<number>): Effect.Effect<ReadonlySet<number>, StoreError>
-  // A message's jobs and its receipt, in one transaction.
-  recordMail(mail: MailRecord): Effect.Effect<MailRecorded, StoreError>
-  uidsToFlag(mailbox: string, uidValidity: number): Effect.Effect<ReadonlyArray<number>, StoreError>
-  markFlagged(mailbox: string, uidValidity: number, uids: ReadonlyArray<number>): Effect.Effect<void, StoreError>
-} & ReadModel & WatchRecords>()("automated-fanfic/store/Store") {
+} & MailReceipts & Queries & Controls & WatchRecords>()("automated-fanfic/store/Store") {
   static readonly layer = (file: string) => Layer.effect(
     Store,
     Effect.gen(function* () {
       const db = yield* openDatabase(file)
-      const { statement, inTransaction, read, fail } = yield* makeAccess(db, file)
-      const select = (sql: string, ...params: Array<SQLInputValue>) => decodeJobs(statement(sql).all(...params))
-      const record = (now: number, job: Job, kind: string, detail: string) =>
-        statement("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, ?, ?, ?, ?)").run(now, job.storyKey, job.id, kind, detail)
+      const access = yield* makeAccess(db, file)
+      const { statement, inTransaction, read, fail } = access
+      const events = makeJobEvents(access)
+      const { insertEvent } = events
 
-      const siteNamed = (name: string) => decodeSites(statement("SELECT * FROM sites WHERE site = ?").all(name))[0] ?? healthySite(name)
+      const siteNamed = (name: string) => decodeSites(statement(`SELECT ${siteColumns} FROM sites WHERE site = ?`).all(name))[0] ?? healthySite(name)
 
+      // A runner's event that the job's state does not allow is a bug, so it fails the call.
       const step = (now: number, jobId: number, event: JobEvent) => {
-        const current = select("SELECT * FROM jobs WHERE id = ?", jobId)[0]
-        if (current === undefined) throw fail(`job ${jobId} does not exist`)
-        const next = transition(current, event)
-        if (Result.isFailure(next)) throw fail(next.failure.message)
-        const job = next.success
-        statement("UPDATE jobs SET state = ?, attempts = ?, interruptions = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?")
-          .run(job.state, job.attempts, job.interruptions, job.nextAttemptAt, job.lastError, now, jobId)
-        record(now, job, event._tag, job.lastError ?? "")
-        return job
+        const result = events.applyEvent(now, jobId, event)
+        switch (result._tag) {
+          case "Missing":
+            throw fail(`job ${jobId} does not exist`)
+          case "NotAllowed":
+            throw fail(result.message)
+          case "Changed":
+            return result.job
+        }
       }
 
       const requestWithin = (now: number, incoming: JobRequest): RequestOutcome => {
         statement("INSERT INTO stories (key, url, site, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO NOTHING")
           .run(incoming.storyKey, incoming.url, incoming.site, now)
-        const open = select("SELECT * FROM jobs WHERE story_key = ? AND state IN ('queued', 'running', 'waiting')", incoming.storyKey)[0]
+        const open = selectJobs(statement, "WHERE j.story_key = ? AND j.state IN ('queued', 'running', 'waiting')", incoming.storyKey)[0]
         const merged = mergeRequest(open, incoming)
         if (open !== undefined) {
           statement("UPDATE jobs SET force = ?, origins = ?, updated_at = ? WHERE id = ?")
@@ -108,7 +111,7 @@ export class Store extends Context.Service<Store, {
           "INSERT INTO jobs (story_key, url, site, state, attempts, force, origins, created_at, updated_at) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?)"
         ).run(incoming.storyKey, incoming.url, incoming.site, merged.force ? 1 : 0, JSON.stringify(merged.origins), now, now)
         const job = { ...merged, id: Number(inserted.lastInsertRowid) }
-        record(now, job, "requested", incoming.origin)
+        insertEvent(now, { storyKey: job.storyKey, jobId: job.id, kind: "requested", detail: incoming.origin })
         return { job, merged: false }
       }
 
@@ -126,7 +129,7 @@ export class Store extends Context.Service<Store, {
         const now = yield* Clock.currentTimeMillis
         return yield* inTransaction(() => {
           const next = decodeJobs(
-            statement(`SELECT j.* ${dueJobs} AND j.site = $site ORDER BY j.state = 'waiting', j.next_attempt_at, j.id LIMIT 1`).all({ now, site, scope: scopeParam(scope) })
+            statement(`SELECT ${jobColumns} ${dueJobs} AND j.site = $site ORDER BY j.state = 'waiting', j.next_attempt_at, j.id LIMIT 1`).all({ now, site, scope: scopeParam(scope) })
           )[0]
           if (next === undefined) return Option.none<Job>()
           const started = step(now, next.id, { _tag: "Started" })
@@ -159,9 +162,9 @@ export class Store extends Context.Service<Store, {
       const recoverRunning = (ownerAlive: (owner: string) => boolean) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
           inTransaction(() => {
-            const orphans = statement("SELECT id, owner FROM jobs WHERE state = 'running'").all()
-              .filter((row) => typeof row["owner"] !== "string" || !ownerAlive(row["owner"]))
-            for (const row of orphans) step(now, Number(row["id"]), { _tag: "Recovered" })
+            const orphans = decodeClaims(statement("SELECT id, owner FROM jobs WHERE state = 'running'").all())
+              .filter((claimed) => claimed.owner === null || !ownerAlive(claimed.owner))
+            for (const claimed of orphans) step(now, claimed.id, { _tag: "Recovered" })
             return orphans.length
           }))
 
@@ -182,29 +185,30 @@ export class Store extends Context.Service<Store, {
             return Option.fromNullishOr(decodeTime(row).at)
           }))
 
-      const sites = read(() => decodeSites(statement("SELECT * FROM sites ORDER BY site").all()))
+      const sites = read(() => decodeSites(statement(`SELECT ${siteColumns} FROM sites ORDER BY site`).all()))
       const site = (name: string) => read(() => siteNamed(name))
-      const stories = read(() => decodeStories(statement("SELECT key, url, site, book_id, title, chapters, last_outcome, updated_at FROM stories ORDER BY key").all()))
+      const stories = read(() => decodeStories(statement(`SELECT ${storyColumns} FROM stories ORDER BY key`).all()))
 
       const jobs = (states?: ReadonlyArray<JobState>) =>
         read(() =>
           states === undefined
-            ? select("SELECT * FROM jobs ORDER BY id")
-            : select(`SELECT * FROM jobs WHERE state IN (${states.map(() => "?").join(", ")}) ORDER BY id`, ...states))
+            ? selectJobs(statement, "ORDER BY j.id")
+            : selectJobs(statement, `WHERE j.state IN (${states.map(() => "?").join(", ")}) ORDER BY j.id`, ...states))
 
       const changeCounter = read(() => Number(statement("PRAGMA data_version").get()?.["data_version"] ?? 0))
 
       const recordEvent = (kind: string, detail: string) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
           inTransaction(() => {
-            statement("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, NULL, NULL, ?, ?)").run(now, kind, detail)
+            insertEvent(now, { storyKey: null, jobId: null, kind, detail })
           }))
 
       return Store.of({
         file, request, apply, claim, finish, recoverRunning, dueSites, nextDueAt, site, sites, stories, jobs, changeCounter, recordEvent,
-        ...makeMailReceipts({ statement, inTransaction, read, fail }, requestWithin),
-        ...makeReadModel({ statement, inTransaction, read, fail }),
-        ...makeWatchRecords({ statement, inTransaction, read, fail })
+        ...makeMailReceipts(access, events, requestWithin),
+        ...makeQueries(access),
+        ...makeControls(access, events),
+        ...makeWatchRecords(access, events)
       })
     })
   )

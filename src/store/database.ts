@@ -28,11 +28,24 @@ const schemaVersion = (db: DatabaseSync) => {
   return typeof row?.["user_version"] === "number" ? row["user_version"] : 0
 }
 
-// In one write transaction, reading the version inside it: two processes opening a new or old
-// file at once (the daemon starting while `add` runs) migrate it once, the second waiting.
-const migrate = (db: DatabaseSync, file: string): void => {
+// The one place a write transaction begins and ends: IMMEDIATE takes the write lock at once, so
+// a read followed by a write inside it never fails midway on another process's lock.
+const transaction = <A>(db: DatabaseSync, work: () => A): A => {
   db.exec("BEGIN IMMEDIATE")
   try {
+    const result = work()
+    db.exec("COMMIT")
+    return result
+  } catch (error) {
+    db.exec("ROLLBACK")
+    throw error
+  }
+}
+
+// In one write transaction, reading the version inside it: two processes opening a new or old
+// file at once (the daemon starting while `add` runs) migrate it once, the second waiting.
+const migrate = (db: DatabaseSync, file: string): void =>
+  transaction(db, () => {
     const version = schemaVersion(db)
     if (version > migrations.length) {
       throw new StoreError({
@@ -45,12 +58,7 @@ const migrate = (db: DatabaseSync, file: string): void => {
       else migration(db)
     })
     if (version < migrations.length) db.exec(`PRAGMA user_version = ${migrations.length}`)
-    db.exec("COMMIT")
-  } catch (error) {
-    db.exec("ROLLBACK")
-    throw error
-  }
-}
+  })
 
 const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : undefined)
 
@@ -105,9 +113,13 @@ export const openDatabase = (file: string) =>
   Effect.acquireRelease(open(file), (db) => Effect.sync(() => db.close()))
 
 export interface Access {
+  /** The statement for this SQL, prepared once. */
   readonly statement: (sql: string) => StatementSync
+  /** Runs `work` in one write transaction, one at a time; a throw rolls it back. */
   readonly inTransaction: <A>(work: () => A) => Effect.Effect<A, StoreError>
+  /** Runs `work` outside a transaction, for reads. */
   readonly read: <A>(work: () => A) => Effect.Effect<A, StoreError>
+  /** A StoreError about this file, for `work` to throw. */
   readonly fail: (message: string) => StoreError
 }
 
@@ -127,20 +139,7 @@ export const makeAccess = Effect.fnUntraced(function* (db: DatabaseSync, file: s
   const asStoreError = (error: unknown) => (error instanceof StoreError ? error : fail(explained(file, String(error))))
 
   const inTransaction = <A>(work: () => A) =>
-    Effect.try({
-      try: () => {
-        db.exec("BEGIN IMMEDIATE")
-        try {
-          const result = work()
-          db.exec("COMMIT")
-          return result
-        } catch (error) {
-          db.exec("ROLLBACK")
-          throw error
-        }
-      },
-      catch: asStoreError
-    }).pipe(oneAtATime.withPermits(1))
+    Effect.try({ try: () => transaction(db, work), catch: asStoreError }).pipe(oneAtATime.withPermits(1))
 
   const read = <A>(work: () => A) => Effect.try({ try: work, catch: asStoreError })
   const access: Access = { statement, inTransaction, read, fail }

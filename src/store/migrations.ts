@@ -7,7 +7,7 @@ import { siteIdOfHost, storyKeyOf } from "../sites/siteId.ts"
 // Append only: a shipped migration is never edited. An entry is SQL, or code where SQL cannot
 // compute a value.
 
-export type Migration = string | ((db: DatabaseSync) => void)
+type Migration = string | ((db: DatabaseSync) => void)
 
 // Version 2's notion of a site, kept as it shipped: the host without "www.".
 const hostSite = (url: string): string => new URL(url).host.toLowerCase().replace(/^www\./, "")

@@ -1,84 +1,62 @@
-import { Schema } from "effect"
-import { type Job, JobState } from "../jobs/Job.ts"
-import type { SiteState } from "../jobs/siteBreaker.ts"
+import { Schema, Struct } from "effect"
+import type { SQLInputValue, StatementSync } from "node:sqlite"
+import { Job } from "../jobs/Job.ts"
+import { SiteState } from "../jobs/siteBreaker.ts"
+import { Story } from "./entities.ts"
 
-// The Store's rows as SQLite returns them, checked before they become domain values: a file
-// edited by hand or written by another version must fail loudly, not half-work.
+// Each entity the Store keeps, as one schema, and the columns that select it: the SQL names
+// each column as the schema does, so a row decodes straight into the entity. Rows are checked,
+// not trusted: a file edited by hand or written by another version must fail loudly, not
+// half-work.
 
-const JobRow = Schema.Struct({
-  id: Schema.Int,
-  story_key: Schema.String,
-  url: Schema.String,
+// SQLite has no booleans or arrays: force is 0 or 1, origins a JSON array.
+export const JobFromRow = Job.mapFields(Struct.assign({
+  force: Schema.BooleanFromBit,
+  origins: Schema.fromJsonString(Job.fields.origins)
+}))
+
+// From `jobs j`: qualified, so that a query may join the job's story or site.
+export const jobColumns =
+  "j.id, j.story_key AS storyKey, j.url, j.site, j.state, j.attempts, j.interruptions, j.force, j.origins, " +
+  "j.next_attempt_at AS nextAttemptAt, j.last_error AS lastError"
+
+export const decodeJobs = Schema.decodeUnknownSync(Schema.Array(JobFromRow))
+
+// Jobs from `jobs j`; `rest` is the query after the FROM (WHERE, ORDER BY).
+export const selectJobs = (statement: (sql: string) => StatementSync, rest: string, ...params: Array<SQLInputValue>) =>
+  decodeJobs(statement(`SELECT ${jobColumns} FROM jobs j ${rest}`).all(...params))
+
+export const siteColumns = "site, failures, opens, open_until AS openUntil, last_error AS lastError"
+
+export const decodeSites = Schema.decodeUnknownSync(Schema.Array(SiteState))
+
+
+
+export const storyColumns = "key, site, url, title, chapters, book_id AS bookId, last_outcome AS lastOutcome, updated_at AS updatedAt"
+
+export const decodeStories = Schema.decodeUnknownSync(Schema.Array(Story))
+
+// A site with jobs due, and how many.
+const DueSite = Schema.Struct({
+  /** The site id. */
   site: Schema.String,
-  state: JobState,
-  attempts: Schema.Int,
-  interruptions: Schema.Int,
-  force: Schema.Int,
-  origins: Schema.String,
-  next_attempt_at: Schema.NullOr(Schema.Number),
-  last_error: Schema.NullOr(Schema.String)
+  /** How many of its jobs may start now. */
+  due: Schema.Int
 })
-const decodeOrigins = Schema.decodeUnknownSync(Schema.fromJsonString(Schema.Array(Schema.String)))
-
-const decodeJobRows = Schema.decodeUnknownSync(Schema.Array(JobRow))
-
-export const decodeJobs = (rows: unknown): ReadonlyArray<Job> =>
-  decodeJobRows(rows).map((row) => ({
-    id: row.id,
-    storyKey: row.story_key,
-    url: row.url,
-    site: row.site,
-    state: row.state,
-    attempts: row.attempts,
-    interruptions: row.interruptions,
-    force: row.force !== 0,
-    origins: decodeOrigins(row.origins),
-    nextAttemptAt: row.next_attempt_at,
-    lastError: row.last_error
-  }))
-
-const SiteRow = Schema.Struct({
-  site: Schema.String,
-  failures: Schema.Int,
-  opens: Schema.Int,
-  open_until: Schema.NullOr(Schema.Number),
-  last_error: Schema.NullOr(Schema.String)
-})
-
-const decodeSiteRows = Schema.decodeUnknownSync(Schema.Array(SiteRow))
-
-export const decodeSites = (rows: unknown): ReadonlyArray<SiteState> =>
-  decodeSiteRows(rows).map((row) => ({
-    site: row.site,
-    failures: row.failures,
-    opens: row.opens,
-    openUntil: row.open_until,
-    lastError: row.last_error
-  }))
-
-export const StoryRow = Schema.Struct({
-  key: Schema.String,
-  url: Schema.String,
-  site: Schema.String,
-  book_id: Schema.NullOr(Schema.Int),
-  title: Schema.NullOr(Schema.String),
-  chapters: Schema.NullOr(Schema.Int),
-  last_outcome: Schema.NullOr(Schema.String),
-  updated_at: Schema.Number
-})
-export type StoryRow = typeof StoryRow.Type
-export const decodeStories = Schema.decodeUnknownSync(Schema.Array(StoryRow))
-
-const DueSiteRow = Schema.Struct({ site: Schema.String, due: Schema.Int })
-export const decodeDueSites = Schema.decodeUnknownSync(Schema.Array(DueSiteRow))
+export type DueSite = typeof DueSite.Type
+export const decodeDueSites = Schema.decodeUnknownSync(Schema.Array(DueSite))
 
 const TimeRow = Schema.Struct({ at: Schema.NullOr(Schema.Number) })
 export const decodeTime = Schema.decodeUnknownSync(TimeRow)
 
 // What a finished run taught us about its story, kept on the story's row.
 export interface StoryFacts {
+  /** How the run ended, in words. */
   readonly outcome: string
+  /** The title, when the run read it. */
   readonly title?: string | undefined
+  /** The book's chapters after the run, when known. */
   readonly chapters?: number | undefined
+  /** The Calibre book the run wrote to. */
   readonly bookId?: number | undefined
 }

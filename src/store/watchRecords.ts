@@ -1,5 +1,6 @@
 import { Clock, Effect, Schema } from "effect"
 import type { Access, StoreError } from "./database.ts"
+import type { JobEvents } from "./jobEvents.ts"
 
 // What the watch sources keep in the Store: the stories read in from Calibre, what each
 // story's site said when last asked, whether a story is followed, and each source's last run.
@@ -21,7 +22,7 @@ export interface ImportedStory {
 }
 
 // What a site said about a story: from a metadata-only check or a full run.
-export interface SiteFacts {
+interface SiteFacts {
   readonly chapters?: number | undefined
   readonly status?: string | undefined
   readonly dateUpdated?: string | undefined
@@ -60,7 +61,7 @@ const SourceRow = Schema.Struct({
 export type SourceState = typeof SourceRow.Type
 const decodeSources = Schema.decodeUnknownSync(Schema.Array(SourceRow))
 
-export interface SourceRun {
+interface SourceRun {
   readonly found: number
   readonly error: string | null
   readonly nextRunAt: number | null
@@ -88,10 +89,10 @@ export interface WatchRecords {
   recordSourceRun(source: string, run: SourceRun): Effect.Effect<void, StoreError>
 }
 
-export const makeWatchRecords = (access: Access): WatchRecords => {
+export const makeWatchRecords = (access: Access, events: JobEvents): WatchRecords => {
   const { statement, inTransaction, read } = access
-  const event = (now: number, key: string | null, jobId: number | null, kind: string, detail: string) =>
-    statement("INSERT INTO events (at, story_key, job_id, kind, detail) VALUES (?, ?, ?, ?, ?)").run(now, key, jobId, kind, detail)
+  const event = (now: number, storyKey: string | null, jobId: number | null, kind: string, detail: string) =>
+    events.insertEvent(now, { storyKey, jobId, kind, detail })
   const withNow = <A>(work: (now: number) => A) => Effect.flatMap(Clock.currentTimeMillis, (now) => inTransaction(() => work(now)))
 
   return {

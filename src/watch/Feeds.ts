@@ -11,7 +11,7 @@ import type { WatchSource } from "./WatchSource.ts"
 // feed_minutes; each entry's link goes through the same identification as mail, and its story
 // is queued with the origin feed:URL (known stories are checked cheaply first).
 
-export class FeedFailed extends Schema.TaggedError<FeedFailed>()("FeedFailed", {
+class FeedFailed extends Schema.TaggedError<FeedFailed>()("FeedFailed", {
   feed: Schema.String,
   reason: Schema.String
 }) {

@@ -3,6 +3,7 @@ import { Calibre, type CalibreError } from "../calibre/Calibre.ts"
 import { AppConfig } from "../config/AppConfig.ts"
 import type { SitesUnavailable } from "../sites/fanFicFareSites.ts"
 import { Sites } from "../sites/Sites.ts"
+import { CommandRunner } from "../process/CommandRunner.ts"
 import { Store, type StoreError } from "../store/Store.ts"
 import { type ChapterCountFailed, makeChapterCounter } from "./epubChapters.ts"
 import { epubPathOf, importedStory } from "./libraryBooks.ts"
@@ -11,16 +12,19 @@ import { epubPathOf, importedStory } from "./libraryBooks.ts"
 // story in the store, with its title, author, chapters and status, without downloading
 // anything. Books the store already knows are left alone.
 
-export type ImportError = CalibreError | SitesUnavailable | StoreError | ChapterCountFailed
+type ImportError = CalibreError | SitesUnavailable | StoreError | ChapterCountFailed
 
-export interface ImportSummary {
-  // Books with a url identifier, those naming a story FanFicFare supports, and those new to the store.
+interface ImportSummary {
+  /** Books with a url identifier. */
   readonly linked: number
+  /** Of those, the books naming a story FanFicFare supports. */
   readonly stories: number
+  /** Of those, the stories new to the store. */
   readonly added: number
 }
 
 export class LibraryImport extends Context.Service<LibraryImport, {
+  /** Reads the library once and adds the stories the store does not know. */
   readonly run: Effect.Effect<ImportSummary, ImportError>
 }>()("automated-fanfic/watch/LibraryImport") {
   static readonly layer = Layer.effect(
@@ -55,5 +59,5 @@ export class LibraryImport extends Context.Service<LibraryImport, {
 
       return LibraryImport.of({ run })
     })
-  )
+  ).pipe(Layer.provide(CommandRunner.layer))
 }

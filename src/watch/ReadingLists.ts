@@ -12,7 +12,7 @@ import type { WatchSource } from "./WatchSource.ts"
 // author pages, favourites), once per list_hours. New stories are added unless the list says
 // add_new = false; known ones are queued as list:URL and so checked cheaply first.
 
-export class ListFailed extends Schema.TaggedError<ListFailed>()("ListFailed", {
+class ListFailed extends Schema.TaggedError<ListFailed>()("ListFailed", {
   list: Schema.String,
   reason: Schema.String
 }) {
@@ -21,7 +21,7 @@ export class ListFailed extends Schema.TaggedError<ListFailed>()("ListFailed", {
   }
 }
 
-export const listSettings = (list: ReadingList) => (typeof list === "string" ? { url: list, add_new: true } : list)
+const listSettings = (list: ReadingList) => (typeof list === "string" ? { url: list, add_new: true } : list)
 
 export const makeListSources = Effect.fnUntraced(function* (watch: { readonly lists: ReadonlyArray<ReadingList>; readonly list_hours: number }) {
   const store = yield* Store

@@ -14,7 +14,7 @@ import type { SourceFound, WatchSource } from "./WatchSource.ts"
 // all again), queues jobs like an alert does, and records its last run, next run, stories
 // found and error, which `status`, the API and the dashboard show.
 
-export interface SourceOutcome extends SourceFound {
+interface SourceOutcome extends SourceFound {
   readonly source: string
   readonly error: string | null
 }

@@ -4,14 +4,14 @@
 // more: the site has chapters the book lacks, so the story is updated. same / revised: nothing
 // to download (revised: same count, later update date; `-u` compares counts only). fewer: the
 // site lost chapters; the user's longer copy is kept.
-export type CheckVerdict = "more" | "same" | "revised" | "fewer"
+type CheckVerdict = "more" | "same" | "revised" | "fewer"
 
 export interface KnownFacts {
   readonly chapters: number
   readonly dateUpdated: string | null
 }
 
-export interface SeenFacts {
+interface SeenFacts {
   readonly chapters: number
   readonly dateUpdated?: string | undefined
 }

@@ -3,7 +3,7 @@ import { join } from "node:path"
 import { locatePython } from "../sites/fanFicFareSites.ts"
 import { locateExecutable } from "../fanficfare/FanFicFare.ts"
 import { projectRoot } from "../process/projectRoot.ts"
-import { makeCommandRunner } from "../process/runCommand.ts"
+import { CommandRunner } from "../process/CommandRunner.ts"
 import type { ConfigFile } from "../config/ConfigSchema.ts"
 
 // Chapter counts of EPUBs as FanFicFare itself counts them for `-u`, many files per call,
@@ -22,13 +22,13 @@ const decodeCounts = Schema.decodeUnknownEffect(Schema.fromJsonString(Schema.Arr
 const batch = 200
 
 export const makeChapterCounter = Effect.fnUntraced(function* (config: ConfigFile) {
-  const run = yield* makeCommandRunner
+  const runner = yield* CommandRunner
   const python = locatePython(config.fanficfare.python, locateExecutable(config.fanficfare.path))
   const script = join(projectRoot() ?? process.cwd(), "scripts", "epub_chapters.py")
   const failed = (reason: string) => new ChapterCountFailed({ python, reason })
 
   const countBatch = (paths: ReadonlyArray<string>) =>
-    run({ command: python, args: [script], input: JSON.stringify(paths), timeout: "300 seconds", env: { PYTHONIOENCODING: "utf-8" } }).pipe(
+    runner.run({ command: python, args: [script], input: JSON.stringify(paths), timeout: "300 seconds", env: { PYTHONIOENCODING: "utf-8" } }).pipe(
       Effect.mapError((error) => failed(error.message)),
       Effect.flatMap((result) =>
         result.exitCode === 0

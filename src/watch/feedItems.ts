@@ -13,7 +13,7 @@ const FeedEntries = Schema.Struct({
 })
 const decodeEntries = Schema.decodeUnknownOption(FeedEntries)
 
-export interface FeedEntry {
+interface FeedEntry {
   readonly link: string
   readonly published: number | undefined
 }

@@ -14,7 +14,7 @@ export class StoryNotKnown extends Schema.TaggedError<StoryNotKnown>()("StoryNot
 }
 
 // By key, or by the link the store holds for it.
-export const findStoryKey = Effect.fn("findStoryKey")(function* (name: string) {
+const findStoryKey = Effect.fn("findStoryKey")(function* (name: string) {
   const stories = yield* (yield* Store).stories
   const story = stories.find((candidate) => candidate.key === name || candidate.url === name)
   if (story === undefined) return yield* new StoryNotKnown({ story: name })

@@ -2,7 +2,7 @@ import type { WatchedStory } from "../store/watchRecords.ts"
 
 // Which stories the library sweep checks now. Pure: the sweep reads the store and queues these.
 
-export interface SweepSettings {
+interface SweepSettings {
   // An In-Progress (or unknown-status) story is due this long after its site was last asked (0: never).
   readonly inProgressMs: number
   // A Completed story, this long (0: never).
@@ -16,7 +16,7 @@ export const sweepSettings = (watch: { readonly library_sweep_hours: number; rea
 })
 
 // When the site was last asked about the story: a check, or a job that ran.
-export const lastAsked = (story: WatchedStory): number => Math.max(story.checked_at ?? 0, story.last_run_at ?? 0)
+const lastAsked = (story: WatchedStory): number => Math.max(story.checked_at ?? 0, story.last_run_at ?? 0)
 
 // Followed stories with no open job, on sites that are not paused, past their interval; the
 // longest unasked first.

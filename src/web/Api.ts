@@ -1,6 +1,7 @@
-import { Schema } from "effect"
-import { HttpApi, HttpApiEndpoint, HttpApiGroup, OpenApi } from "effect/http-api"
-import { JobState } from "../jobs/Job.ts"
+import { Schema, Struct } from "effect"
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSecurity, OpenApi } from "effect/http-api"
+import { Job, JobState } from "../jobs/Job.ts"
+import { HistoryItem, Story } from "../store/entities.ts"
 import { UpdateMethod } from "../config/ConfigSchema.ts"
 
 // The HTTP API, schema first: every route's input and output, from which the server decodes
@@ -11,52 +12,28 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
 export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", { message: Schema.String }, { httpApiStatus: 404 }) {}
 export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", { message: Schema.String }, { httpApiStatus: 409 }) {}
 export class Unavailable extends Schema.TaggedError<Unavailable>()("Unavailable", { message: Schema.String }, { httpApiStatus: 503 }) {}
+export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", { message: Schema.String }, { httpApiStatus: 401 }) {}
+
+// On every route that changes something: `Authorization: Bearer <web.token>` when a token is set
+// (WebServer.ts checks it). Reads never need it; which requests are served at all is
+// requestGuard.ts's business, before this.
+export class RequireToken extends HttpApiMiddleware.Service<RequireToken>()("automated-fanfic/web/RequireToken", {
+  error: Unauthorized,
+  security: { bearer: HttpApiSecurity.bearer }
+}) {}
 
 const Millis = Schema.Number
 const Nullable = <S extends Schema.Top>(schema: S) => Schema.NullOr(schema)
 
-export const JobView = Schema.Struct({
-  id: Schema.Int,
-  storyKey: Schema.String,
-  url: Schema.String,
-  site: Schema.String,
-  state: JobState,
-  attempts: Schema.Int,
-  force: Schema.Boolean,
-  origins: Schema.Array(Schema.String),
-  nextAttemptAt: Nullable(Millis),
-  lastError: Nullable(Schema.String)
-})
+// A job's interruptions are history only; the API has never shown them.
+const JobView = Job.mapFields(Struct.omit(["interruptions"]))
 
-const JobSummary = Schema.Struct({
-  id: Schema.Int,
-  state: JobState,
-  attempts: Schema.Int,
-  nextAttemptAt: Nullable(Millis),
-  lastError: Nullable(Schema.String)
-})
+const JobSummary = Job.mapFields(Struct.pick(["id", "state", "attempts", "nextAttemptAt", "lastError"]))
 
-export const StoryView = Schema.Struct({
-  key: Schema.String,
-  site: Schema.String,
-  url: Schema.String,
-  title: Nullable(Schema.String),
-  chapters: Nullable(Schema.Int),
-  bookId: Nullable(Schema.Int),
-  lastOutcome: Nullable(Schema.String),
-  updatedAt: Millis,
-  // The story's newest job.
+export const StoryView = Story.mapFields(Struct.assign({
+  /** The story's newest job. */
   job: Nullable(JobSummary)
-})
-
-export const HistoryView = Schema.Struct({
-  id: Schema.Int,
-  at: Millis,
-  storyKey: Nullable(Schema.String),
-  jobId: Nullable(Schema.Int),
-  kind: Schema.String,
-  detail: Schema.String
-})
+}))
 
 const pageOf = <S extends Schema.Top>(item: S) =>
   Schema.Struct({ items: Schema.Array(item), total: Schema.Int, page: Schema.Int, pageSize: Schema.Int })
@@ -101,7 +78,7 @@ export const WidgetView = Schema.Struct({
 
 const Health = Schema.Struct({ status: Schema.String })
 
-const AddResult = Schema.Struct({
+export const AddResult = Schema.Struct({
   url: Schema.String,
   accepted: Schema.Boolean,
   storyKey: Schema.optional(Schema.String),
@@ -112,7 +89,7 @@ const AddResult = Schema.Struct({
 
 const Changed = Schema.Struct({ message: Schema.String, job: Schema.optional(JobView) })
 
-export class StatusGroup extends HttpApiGroup.make("status")
+class StatusGroup extends HttpApiGroup.make("status")
   .add(
     HttpApiEndpoint.get("status", "/api/status", { success: StatusView }),
     HttpApiEndpoint.get("widget", "/api/widget", { success: WidgetView }),
@@ -123,7 +100,7 @@ export class StatusGroup extends HttpApiGroup.make("status")
     HttpApiEndpoint.get("health", "/api/health", { success: Health, error: Unavailable })
   ) {}
 
-export class StoriesGroup extends HttpApiGroup.make("stories")
+class StoriesGroup extends HttpApiGroup.make("stories")
   .add(
     HttpApiEndpoint.get("list", "/api/stories", {
       query: { search: Schema.optional(Schema.String), site: Schema.optional(Schema.String), ...Paging },
@@ -138,12 +115,12 @@ export class StoriesGroup extends HttpApiGroup.make("stories")
       success: Schema.Struct({ results: Schema.Array(AddResult) }),
       // Unavailable: FanFicFare, which names the stories of sites we have no rules for, cannot run.
       error: [BadRequest, Unavailable]
-    }),
+    }).middleware(RequireToken),
     // Download the whole story again (FanFicFare --force), now.
-    HttpApiEndpoint.post("refresh", "/api/stories/:key/refresh", { params: { key: Schema.String }, success: Changed, error: [NotFound, Conflict] })
+    HttpApiEndpoint.post("refresh", "/api/stories/:key/refresh", { params: { key: Schema.String }, success: Changed, error: [NotFound, Conflict] }).middleware(RequireToken)
   ) {}
 
-export class JobsGroup extends HttpApiGroup.make("jobs")
+class JobsGroup extends HttpApiGroup.make("jobs")
   .add(
     HttpApiEndpoint.get("list", "/api/jobs", {
       query: { state: Schema.optional(JobState), site: Schema.optional(Schema.String), ...Paging },
@@ -151,22 +128,22 @@ export class JobsGroup extends HttpApiGroup.make("jobs")
     }),
     HttpApiEndpoint.get("get", "/api/jobs/:id", { params: { id: Schema.Int }, success: JobView, error: NotFound }),
     // A waiting job runs now; a finished one is requested again.
-    HttpApiEndpoint.post("retry", "/api/jobs/:id/retry", { params: { id: Schema.Int }, success: Changed, error: [NotFound, Conflict] }),
-    HttpApiEndpoint.post("cancel", "/api/jobs/:id/cancel", { params: { id: Schema.Int }, success: Changed, error: [NotFound, Conflict] })
+    HttpApiEndpoint.post("retry", "/api/jobs/:id/retry", { params: { id: Schema.Int }, success: Changed, error: [NotFound, Conflict] }).middleware(RequireToken),
+    HttpApiEndpoint.post("cancel", "/api/jobs/:id/cancel", { params: { id: Schema.Int }, success: Changed, error: [NotFound, Conflict] }).middleware(RequireToken)
   ) {}
 
-export class HistoryGroup extends HttpApiGroup.make("history")
+class HistoryGroup extends HttpApiGroup.make("history")
   .add(
     HttpApiEndpoint.get("list", "/api/history", {
       query: { search: Schema.optional(Schema.String), kind: Schema.optional(Schema.String), storyKey: Schema.optional(Schema.String), ...Paging },
-      success: pageOf(HistoryView)
+      success: pageOf(HistoryItem)
     })
   ) {}
 
-export class SitesGroup extends HttpApiGroup.make("sites")
+class SitesGroup extends HttpApiGroup.make("sites")
   .add(
     // Ends a site's pause (its breaker) now.
-    HttpApiEndpoint.post("resume", "/api/sites/:site/resume", { params: { site: Schema.String }, success: Changed, error: [NotFound, Conflict] })
+    HttpApiEndpoint.post("resume", "/api/sites/:site/resume", { params: { site: Schema.String }, success: Changed, error: [NotFound, Conflict] }).middleware(RequireToken)
   ) {}
 
 export const SourceView = Schema.Struct({
@@ -180,7 +157,7 @@ export const SourceView = Schema.Struct({
 
 const Message = Schema.Struct({ message: Schema.String })
 
-export class WatchGroup extends HttpApiGroup.make("watch")
+class WatchGroup extends HttpApiGroup.make("watch")
   .add(
     // The watch sources beside the mailbox: last run, next run, stories found, errors.
     HttpApiEndpoint.get("sources", "/api/watch", { success: Schema.Struct({ sources: Schema.Array(SourceView) }) }),
@@ -190,14 +167,14 @@ export class WatchGroup extends HttpApiGroup.make("watch")
       payload: Schema.Struct({ watch: Schema.Literals(["follow", "paused", "ignored"]) }),
       success: Message,
       error: NotFound
-    }),
+    }).middleware(RequireToken),
     // The story's own update_method; null for [calibre] update_method.
     HttpApiEndpoint.post("setUpdateMethod", "/api/stories/:key/update-method", {
       params: { key: Schema.String },
       payload: Schema.Struct({ method: Schema.NullOr(UpdateMethod) }),
       success: Message,
       error: NotFound
-    })
+    }).middleware(RequireToken)
   ) {}
 
 export class Api extends HttpApi.make("automated-fanfic")

@@ -6,11 +6,11 @@ import { createServer } from "node:http"
 import { AppConfig } from "../config/AppConfig.ts"
 import { isLoopbackHost } from "../config/loopback.ts"
 import { Store } from "../store/Store.ts"
-import { Api } from "./Api.ts"
+import { Api, RequireToken, Unauthorized } from "./Api.ts"
 import { HistoryHandlers, JobsHandlers, SitesHandlers, StoriesHandlers } from "./controlHandlers.ts"
 import { dashboardHtml } from "./dashboardPage.ts"
 import { makeLiveEvents } from "./liveEvents.ts"
-import { maxBodyBytes, refusalFor } from "./requestGuard.ts"
+import { maxBodyBytes, refusalFor, tokenRefusal } from "./requestGuard.ts"
 import { makeStatusReader, StatusHandlers } from "./statusHandlers.ts"
 import { WatchHandlers } from "./watchHandlers.ts"
 import { metricsText } from "./statusSnapshot.ts"
@@ -28,6 +28,16 @@ const securityHeaders = {
   "cache-control": "no-store"
 }
 const pagePolicy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+const TokenCheck = Layer.effect(RequireToken, Effect.gen(function* () {
+  const expected = Redacted.value((yield* AppConfig).values.web.token)
+  return RequireToken.of({
+    bearer: (httpEffect, { credential }) => {
+      const refusal = tokenRefusal(expected, Redacted.value(credential))
+      return refusal === undefined ? httpEffect : Effect.fail(new Unauthorized({ message: refusal }))
+    }
+  })
+}))
 
 const ApiRoutes = HttpApiBuilder.layer(Api, { openapiPath: "/openapi.json" }).pipe(
   Layer.provide([StatusHandlers, StoriesHandlers, JobsHandlers, HistoryHandlers, SitesHandlers, WatchHandlers])
@@ -49,7 +59,7 @@ const PlainRoutes = HttpRouter.use(Effect.fn(function* (router) {
     })
   }))
   yield* router.add("GET", "/metrics", Effect.gen(function* () {
-    const text = metricsText(yield* status, yield* Effect.orDie(store.lastEventId))
+    const text = yield* metricsText(yield* status, yield* Effect.orDie(store.lastEventId))
     return HttpServerResponse.text(text, { contentType: "text/plain; version=0.0.4; charset=utf-8" })
   }))
 }))
@@ -60,7 +70,7 @@ const describeSchemaError = (error: HttpApiError.HttpApiSchemaError) =>
 const Guard = Layer.unwrap(Effect.gen(function* () {
   const web = (yield* AppConfig).values.web
   const { mode } = yield* WebContext
-  const settings = { token: Redacted.value(web.token), loopbackOnly: isLoopbackHost(web.host), readOnly: mode === "once" }
+  const settings = { loopbackOnly: isLoopbackHost(web.host), readOnly: mode === "once" }
   return HttpRouter.middleware((httpEffect) =>
     Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
@@ -88,7 +98,7 @@ const reasonOf = (error: unknown): string => {
   return cause instanceof Error ? cause.message : String(cause)
 }
 
-const routes = Layer.mergeAll(ApiRoutes, PlainRoutes, Guard)
+const routes = Layer.mergeAll(ApiRoutes, PlainRoutes, Guard).pipe(Layer.provide(TokenCheck))
 
 // The server, in the scope of whoever starts it (see startWeb.ts).
 export const startWebServer = Effect.fn("WebServer.start")(function* (mode: WebMode) {

@@ -1,11 +1,10 @@
-import { Effect } from "effect"
+import { Array as Arr, Effect, Result } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import type { Job } from "../jobs/Job.ts"
-import { identifyStories } from "../stories/identifyStories.ts"
-import { InvalidStoryUrl, parseStoryUrl, type StoryUrl } from "../stories/StoryUrl.ts"
+import { identifyStories } from "../sites/identifyStories.ts"
+import { parseStoryUrl } from "../stories/StoryUrl.ts"
 import { Store } from "../store/Store.ts"
-import type { StoryRow } from "../store/rows.ts"
-import { storyJson } from "../cli/statusView.ts"
+import type { Story } from "../store/entities.ts"
 import { Api, Conflict, NotFound, Unavailable } from "./Api.ts"
 import { WebContext } from "./WebContext.ts"
 
@@ -35,30 +34,24 @@ export const StoriesHandlers = HttpApiBuilder.group(
       return story
     })
 
-    const withJobs = Effect.fn(function* (stories: ReadonlyArray<StoryRow>) {
+    const withJobs = Effect.fn(function* (stories: ReadonlyArray<Story>) {
       const jobs = yield* store.latestJobs(stories.map((story) => story.key))
-      return stories.map((story) => {
-        const job = jobs.get(story.key)
-        return {
-          ...storyJson(story),
-          job: job === undefined ? null : { id: job.id, state: job.state, attempts: job.attempts, nextAttemptAt: job.nextAttemptAt, lastError: job.lastError }
-        }
-      })
+      return stories.map((story) => ({ ...story, job: jobs.get(story.key) ?? null }))
     })
 
     const add = Effect.fn(function* (urls: ReadonlyArray<string>, force: boolean) {
       const parsed = urls.map(parseStoryUrl)
-      const valid = parsed.filter((url): url is StoryUrl => !(url instanceof InvalidStoryUrl))
-      const refs = new Map(valid.map((url, index) => [url, index]))
+      const valid = Arr.getSuccesses(parsed)
       const identified = yield* identifyStories(valid).pipe(Effect.mapError((error) => new Unavailable({ message: error.message })))
+      const refs = new Map(Arr.zip(valid, identified))
       const results = []
-      for (const [index, input] of urls.entries()) {
-        const parsedUrl = parsed[index]
-        const ref = parsedUrl === undefined || parsedUrl instanceof InvalidStoryUrl ? parsedUrl : identified[refs.get(parsedUrl) ?? -1]
-        if (ref === undefined || ref instanceof InvalidStoryUrl) {
-          results.push({ url: input, accepted: false, message: ref?.message ?? `"${input}" is not a story URL` })
+      for (const [input, parsedUrl] of Arr.zip(urls, parsed)) {
+        const found = Result.flatMap(parsedUrl, (url) => refs.get(url) ?? Result.fail({ message: `"${input}" is not a story URL` }))
+        if (Result.isFailure(found)) {
+          results.push({ url: input, accepted: false, message: found.failure.message })
           continue
         }
+        const ref = found.success
         const { job, merged } = yield* store.request({ storyKey: ref.key, url: ref.url, site: ref.site, origin, force })
         results.push({
           url: input,

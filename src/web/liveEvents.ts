@@ -1,6 +1,7 @@
 import { Duration, Effect, PubSub, Schedule, Stream } from "effect"
+import { Sse } from "effect/encoding"
 import { Store } from "../store/Store.ts"
-import type { HistoryItem } from "../store/readModel.ts"
+import type { HistoryItem } from "../store/entities.ts"
 
 // Live history as Server-Sent Events. The Store is the source of every event, whoever wrote it
 // (this process, `add` in another terminal, `once`): one poller notices new rows and wakes the
@@ -10,8 +11,10 @@ import type { HistoryItem } from "../store/readModel.ts"
 const pollEvery = Duration.millis(200)
 const keepAliveEvery = Duration.seconds(15)
 const batch = 500
+// How long a browser waits before it reconnects on its own.
+const reconnectAfter = new Sse.Retry({ duration: Duration.seconds(2), lastEventId: undefined })
 
-export const sseMessage = (item: HistoryItem) => `id: ${item.id}\nevent: history\ndata: ${JSON.stringify(item)}\n\n`
+const sseMessage = (item: HistoryItem) => Sse.encoder.write({ _tag: "Event", id: String(item.id), event: "history", data: JSON.stringify(item) })
 
 export const makeLiveEvents = Effect.gen(function* () {
   const store = yield* Store
@@ -50,7 +53,7 @@ export const makeLiveEvents = Effect.gen(function* () {
         Stream.flattenIterable
       )
       const keepAlive = Stream.tick(keepAliveEvery).pipe(Stream.map(() => ": keep-alive\n\n"))
-      return Stream.concat(Stream.succeed("retry: 2000\n\n"), Stream.merge(events, keepAlive)).pipe(Stream.encodeText)
+      return Stream.concat(Stream.succeed(Sse.encoder.write(reconnectAfter)), Stream.merge(events, keepAlive)).pipe(Stream.encodeText)
     }))
 
   return { stream }

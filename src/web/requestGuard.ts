@@ -8,27 +8,34 @@ import { isLoopbackHostHeader } from "../config/loopback.ts"
 // - Bound to loopback, only requests naming this machine in Host are served, token or not: a web
 //   page elsewhere that rebinds its own DNS name to 127.0.0.1 cannot read or act.
 // - A change (any method but GET/HEAD) must be JSON — which a cross-site form cannot send
-//   without a CORS preflight, and no CORS is ever granted — must not come from another origin,
-//   and must carry the token when one is set.
+//   without a CORS preflight, and no CORS is ever granted — and must not come from another origin.
+//   It must also carry the token when one is set: the API's RequireToken middleware asks
+//   tokenRefusal, after this guard.
 // - While `once` runs, nothing changes.
 
-export interface GuardSettings {
-  readonly token: string
+interface GuardSettings {
+  /** Bound to loopback: only requests naming this machine in Host are served. */
   readonly loopbackOnly: boolean
+  /** While `once` runs: nothing may change. */
   readonly readOnly: boolean
 }
 
-export interface RequestFacts {
+interface RequestFacts {
+  /** The HTTP method, in any case. */
   readonly method: string
+  /** The request's headers, names in lower case. */
   readonly headers: Readonly<Record<string, string | undefined>>
 }
 
 // Every request this API takes is a few links or ids; a megabyte is plenty.
 export const maxBodyBytes = 1024 * 1024
 
-export interface Refusal {
-  readonly status: 401 | 403 | 409 | 413 | 415
-  readonly tag: "Unauthorized" | "Forbidden" | "Conflict" | "PayloadTooLarge" | "UnsupportedMediaType"
+interface Refusal {
+  /** The answer's HTTP status. */
+  readonly status: 403 | 409 | 413 | 415
+  /** The answer's `_tag`, as the API's own errors have one. */
+  readonly tag: "Forbidden" | "Conflict" | "PayloadTooLarge" | "UnsupportedMediaType"
+  /** What is wrong and how to do it right. */
   readonly message: string
 }
 
@@ -67,10 +74,13 @@ export const refusalFor = (settings: GuardSettings, request: RequestFacts): Refu
   if (!/^application\/json\b/i.test(header("content-type"))) {
     return { status: 415, tag: "UnsupportedMediaType", message: "send changes as JSON, with Content-Type: application/json (a body of {} where nothing else is needed)" }
   }
-  if (settings.token !== "") {
-    const given = /^Bearer\s+(.+)$/i.exec(header("authorization"))?.[1]?.trim()
-    if (given === undefined) return { status: 401, tag: "Unauthorized", message: "this change needs the web token: send Authorization: Bearer <web.token>" }
-    if (!sameToken(given, settings.token)) return { status: 401, tag: "Unauthorized", message: "the web token is wrong: send Authorization: Bearer <web.token>" }
-  }
+  return undefined
+}
+
+// Why a change is refused for its token, if it is: `given` is what followed "Bearer " ("" for nothing).
+export const tokenRefusal = (expected: string, given: string): string | undefined => {
+  if (expected === "") return undefined
+  if (given.trim() === "") return "this change needs the web token: send Authorization: Bearer <web.token>"
+  if (!sameToken(given.trim(), expected)) return "the web token is wrong: send Authorization: Bearer <web.token>"
   return undefined
 }

@@ -1,19 +1,27 @@
+import { Effect, Metric } from "effect"
+import { PrometheusMetrics } from "effect/observability"
 import type { JobState } from "../jobs/Job.ts"
 import { describeSite, isPaused, type SiteState } from "../jobs/siteBreaker.ts"
 import type { DaemonHealth } from "../process/daemonHealth.ts"
-import type { OpenJob } from "../store/readModel.ts"
-import { siteStates } from "../cli/statusView.ts"
+import type { OpenJob } from "../store/queries.ts"
+import { siteStates } from "../store/statusView.ts"
 import type { StatusView } from "./Api.ts"
 
 // What /api/status, /api/widget and /metrics say, from what the Store and the daemon's health
 // file hold. Pure, so every field is tested without a server.
 
-export interface SnapshotInput {
+interface SnapshotInput {
+  /** Which process serves: `once` serves read-only. */
   readonly mode: "daemon" | "once"
+  /** The time the snapshot describes, in milliseconds. */
   readonly now: number
+  /** The daemon's health file; undefined while `once` runs. */
   readonly health: DaemonHealth | undefined
+  /** How many jobs the Store holds in each state. */
   readonly counts: Record<JobState, number>
+  /** Every site's breaker. */
   readonly sites: ReadonlyArray<SiteState>
+  /** The queued, running and waiting jobs. */
   readonly openJobs: ReadonlyArray<OpenJob>
 }
 
@@ -54,27 +62,31 @@ export const widgetOf = (status: StatusView) => ({
 // A failed service makes the whole process unhealthy; restarting is still healthy.
 export const unhealthyServices = (status: StatusView) => status.services.filter((service) => service.state === "failed")
 
-const escapeLabel = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, "\\\"").replace(/\n/g, "\\n")
+type Samples = ReadonlyArray<readonly [Readonly<Record<string, string>> | undefined, number]>
+
+// Each scrape fills a registry of its own from the status, so a site or service that is gone
+// leaves no stale series, and concurrent scrapes and servers (tests) never mix.
+const record = (kind: "gauge" | "counter", name: string, description: string, samples: Samples) =>
+  Effect.forEach(samples, ([attributes, value]) => {
+    const options = { description, ...(attributes === undefined ? {} : { attributes }) }
+    return kind === "gauge" ? Metric.update(Metric.gauge(name, options), value) : Metric.update(Metric.counter(name, options), value)
+  }, { discard: true })
 
 // Prometheus text exposition format, version 0.0.4.
-export const metricsText = (status: StatusView, eventsTotal: number): string => {
-  const lines: Array<string> = []
-  const metric = (name: string, type: "gauge" | "counter", help: string, samples: ReadonlyArray<readonly [string, number]>) => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
-    for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`)
-  }
-  metric("automated_fanfic_jobs", "gauge", "Jobs in the store by state.",
-    Object.entries(status.counts).map(([state, count]) => [`{state="${state}"}`, count]))
-  metric("automated_fanfic_site_paused", "gauge", "1 while a site's breaker pauses it.",
-    status.sites.map((site) => [`{site="${escapeLabel(site.site)}"}`, site.paused ? 1 : 0]))
-  metric("automated_fanfic_site_failures", "gauge", "Site-level failures in a row.",
-    status.sites.map((site) => [`{site="${escapeLabel(site.site)}"}`, site.failures]))
-  metric("automated_fanfic_service_up", "gauge", "1 while a daemon service is up.",
-    status.services.map((service) => [`{service="${escapeLabel(service.name)}"}`, service.state === "up" ? 1 : 0]))
-  metric("automated_fanfic_service_restarts_total", "counter", "Restarts of a daemon service after a defect.",
-    status.services.map((service) => [`{service="${escapeLabel(service.name)}"}`, service.restarts]))
-  metric("automated_fanfic_running_job_seconds", "gauge", "How long the longest running job has run.",
-    [["", Math.max(0, ...status.running.map((job) => job.elapsedMs)) / 1000]])
-  metric("automated_fanfic_history_events_total", "counter", "Events recorded in the history.", [["", eventsTotal]])
-  return `${lines.join("\n")}\n`
-}
+export const metricsText = (status: StatusView, eventsTotal: number): Effect.Effect<string> =>
+  Effect.gen(function* () {
+    yield* record("gauge", "automated_fanfic_jobs", "Jobs in the store by state.",
+      Object.entries(status.counts).map(([state, count]) => [{ state }, count]))
+    yield* record("gauge", "automated_fanfic_site_paused", "1 while a site's breaker pauses it.",
+      status.sites.map((site) => [{ site: site.site }, site.paused ? 1 : 0]))
+    yield* record("gauge", "automated_fanfic_site_failures", "Site-level failures in a row.",
+      status.sites.map((site) => [{ site: site.site }, site.failures]))
+    yield* record("gauge", "automated_fanfic_service_up", "1 while a daemon service is up.",
+      status.services.map((service) => [{ service: service.name }, service.state === "up" ? 1 : 0]))
+    yield* record("counter", "automated_fanfic_service_restarts_total", "Restarts of a daemon service after a defect.",
+      status.services.map((service) => [{ service: service.name }, service.restarts]))
+    yield* record("gauge", "automated_fanfic_running_job_seconds", "How long the longest running job has run.",
+      [[undefined, Math.max(0, ...status.running.map((job) => job.elapsedMs)) / 1000]])
+    yield* record("counter", "automated_fanfic_history_events_total", "Events recorded in the history.", [[undefined, eventsTotal]])
+    return yield* PrometheusMetrics.format()
+  }).pipe(Effect.provideServiceEffect(Metric.MetricRegistry, Effect.sync(() => new Map())))

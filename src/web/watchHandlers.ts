@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
-import { sourceJson } from "../cli/statusView.ts"
+import { sourceJson } from "../store/statusView.ts"
 import { Store } from "../store/Store.ts"
 import { setStoryUpdateMethod, setStoryWatch } from "../watch/storySettings.ts"
 import { Api, NotFound } from "./Api.ts"

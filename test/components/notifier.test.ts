@@ -1,23 +1,26 @@
 import { NodeServices } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Logger, ManagedRuntime } from "effect"
+import { FetchHttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
 import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { AppConfig } from "../../src/config/AppConfig.ts"
 import type { Notification } from "../../src/notify/Notification.ts"
 import { Notifier } from "../../src/notify/Notifier.ts"
 import { makeDelivery } from "../../src/notify/deliver.ts"
-import { makeCommandRunner } from "../../src/process/runCommand.ts"
+import { CommandRunner } from "../../src/process/CommandRunner.ts"
 import { Store } from "../../src/store/Store.ts"
 import { runCli } from "../support/cli.ts"
 import { type HttpReceiver, startHttpReceiver, startSmtpReceiver } from "../support/receivers.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // The Notifier against local stand-ins for every service it speaks to: each gets the request its
 // public API documents; a target answering 500 and one that never answers hold nobody up; every
 // try is in the history; no secret reaches the log or the history.
+
+const scratch = scratchFolder("automated-fanfic-notifier-")
 
 const story = { key: "test1:5", url: "http://test1.com?sid=5", site: "test1", title: "A Story", author: "Someone", chapters: 4 }
 const added: Notification = { _tag: "StoryAdded", story }
@@ -80,7 +83,7 @@ describe("Notifier delivering to local receivers", () => {
     Effect.promise(async () => {
       const http = await startHttpReceiver()
       const smtp = await startSmtpReceiver()
-      const storeFile = join(mkdtempSync(join(tmpdir(), "automated-fanfic-notify-")), "store.db")
+      const storeFile = join(mkdtempSync(join(scratch, "notify-")), "store.db")
       const logs: Array<string> = []
       const runtime = notifierRuntime(receiverToml(http, smtp.port, "digest_seconds = 0"), storeFile, logs)
       await runtime.runPromise(Effect.gen(function* () {
@@ -135,7 +138,7 @@ describe("Notifier delivering to local receivers", () => {
     Effect.gen(function* () {
       const http = yield* Effect.promise(() => startHttpReceiver())
       const toml = `[apprise]\nurls = ["json://127.0.0.1:${http.port}/digest"]\n[notifications]\ndigest_seconds = 30\n`
-      const storeFile = join(mkdtempSync(join(tmpdir(), "automated-fanfic-digest-")), "store.db")
+      const storeFile = join(mkdtempSync(join(scratch, "digest-")), "store.db")
       const layer = Notifier.layer.pipe(Layer.provideMerge(Store.layer(storeFile)), Layer.provideMerge(AppConfig.layerFromText(toml)), Layer.provideMerge(NodeServices.layer))
       yield* Effect.gen(function* () {
         const notifier = yield* Notifier
@@ -168,14 +171,14 @@ describe("Notifier delivering to local receivers", () => {
 describe("unusable targets", () => {
   it.effect("a scheme for the apprise program is unusable when the program is missing", () =>
     Effect.gen(function* () {
-      const delivery = makeDelivery({ endpoints: { pushbullet: "", discord: "", telegram: "" }, timeoutMs: 5000, runCommand: yield* makeCommandRunner, apprise: "apprise-is-not-installed-here" })
+      const delivery = yield* makeDelivery({ endpoints: { pushbullet: "", discord: "", telegram: "" }, timeoutMs: 5000, runner: yield* CommandRunner, apprise: "apprise-is-not-installed-here" })
       const verdict = yield* delivery.usable({ _tag: "Apprise", label: "rocket://…", url: "rocket://u:p@chat.example.test/room" }).pipe(Effect.flip)
       expect(verdict.reason).toContain("needs the apprise program, which is not installed")
-    }).pipe(Effect.provide(NodeServices.layer)))
+    }).pipe(Effect.provide(CommandRunner.layer), Effect.provide([NodeServices.layer, FetchHttpClient.layer])))
 
   it.live("check-config names a bad scheme and a missing token, without their secrets, and exits 2", () =>
     Effect.promise(async () => {
-      const config = join(mkdtempSync(join(tmpdir(), "automated-fanfic-check-")), "config.toml")
+      const config = join(mkdtempSync(join(scratch, "check-")), "config.toml")
       await import("node:fs").then((fs) => fs.writeFileSync(config, `[apprise]\nurls = ["nosuch://SECRETA@x", "discord://4455", "ntfys://SECRETTOPIC", "rocket://u:SECRETB@chat.example.test/room"]\n`))
       const run = await runCli(["check-config", "--config", config])
       expect(run.code).toBe(2)

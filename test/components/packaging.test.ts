@@ -1,13 +1,13 @@
-import { spawnSync } from "node:child_process"
-import { existsSync, readFileSync } from "node:fs"
+import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { repoRoot } from "../support/paths.ts"
 
-// What the deployments are built from, checked quickly here. The deployments themselves are built
-// and run by CI stages: scripts/ci/image-check.sh (the Docker image, README's docker commands and
-// compose.yaml), scripts/ci/nix-check.sh (the flake and the NixOS module, evaluated offline) and
-// scripts/ci/systemd-check.sh (both units under systemd).
+// The deployments are built and run by CI stages: scripts/ci/image-check.sh (the README's docker
+// build and run blocks as written, compose.yaml as the README quotes it), scripts/ci/nix-check.sh
+// (every .nix file parses, the flake and the NixOS module evaluate, the README's NixOS example is a
+// flake) and scripts/ci/systemd-check.sh (both units under systemd). What is left here is what none
+// of them looks at.
 
 const read = (path: string) => readFileSync(join(repoRoot, path), "utf8")
 
@@ -21,32 +21,10 @@ const readmeBlock = (name: string): string => {
   return lines.slice(open + 1, close).join("\n")
 }
 
-describe("Nix files", () => {
-  it.each(["flake.nix", "nix/package.nix", "nix/module.nix"])("%s parses", (file) => {
-    const parsed = spawnSync("nix-instantiate", ["--parse", join(repoRoot, file)], { encoding: "utf8" })
-    expect(parsed.error?.message ?? "", "nix-instantiate is missing: run bash scripts/setup.sh --tests").toBe("")
-    expect(parsed.stderr.replace(/warning: the group 'nixbld'[^\n]*\n/g, "")).toBe("")
-    expect(parsed.status).toBe(0)
-  })
-})
-
 describe("the README's deployment recipes", () => {
-  it("quotes compose.yaml exactly, and has the docker build and run blocks the image check runs", () => {
-    expect(readmeBlock("compose.yaml")).toBe(read("compose.yaml").trimEnd())
-    expect(readmeBlock("docker-build")).toMatch(/^docker build -t automated-fanfic \.$/m)
-    expect(readmeBlock("docker-run")).toMatch(/docker run -d --name automated-fanfic .*--stop-timeout 45/)
+  // nix-check.sh only parses the example (its inputs cannot be fetched offline), so nothing else
+  // sees whether it uses the flake's module.
+  it("the NixOS example uses the flake's module", () => {
     expect(readmeBlock("nixos-flake")).toContain("automated-fanfic.nixosModules.default")
-  })
-
-  it("every file the Dockerfile copies exists and passes .dockerignore", () => {
-    const allowed = read(".dockerignore").split("\n").filter((line) => line.startsWith("!")).map((line) => line.slice(1).replace(/\/$/, ""))
-    const copies = read("Dockerfile").split("\n").filter((line) => line.startsWith("COPY ") && !line.includes("--from="))
-    expect(copies.length).toBeGreaterThan(3)
-    for (const copy of copies) {
-      for (const source of copy.replace(/^COPY /, "").split(/\s+/).slice(0, -1)) {
-        expect(existsSync(join(repoRoot, source)), source).toBe(true)
-        expect(allowed.some((entry) => source === entry || source.startsWith(`${entry}/`)), `${source} is excluded by .dockerignore`).toBe(true)
-      }
-    }
   })
 })

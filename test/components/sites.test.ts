@@ -6,7 +6,7 @@ import { classifyKnownLink } from "../../src/sites/knownSites.ts"
 import { Sites } from "../../src/sites/Sites.ts"
 import { locatePython, locateScript, makeFanFicFareSites } from "../../src/sites/fanFicFareSites.ts"
 import { locateExecutable } from "../../src/fanficfare/FanFicFare.ts"
-import { makeCommandRunner } from "../../src/process/runCommand.ts"
+import { CommandRunner } from "../../src/process/CommandRunner.ts"
 import { siteIdOfHost } from "../../src/sites/siteId.ts"
 import { requireRealComponents } from "../support/components.ts"
 
@@ -30,7 +30,7 @@ describe("our link rules agree with FanFicFare", () => {
   it.effect("same site and story id, and FanFicFare accepts our canonical link", () =>
     Effect.gen(function* () {
       const values = (yield* AppConfig).values
-      const fanFicFare = makeFanFicFareSites(locatePython("", locateExecutable(values.fanficfare.path)), locateScript(), yield* makeCommandRunner)
+      const fanFicFare = makeFanFicFareSites(locatePython("", locateExecutable(values.fanficfare.path)), locateScript(), yield* CommandRunner)
       const ours = linksOurRulesKnow.map((link) => classifyKnownLink(new URL(link)))
       const canonical = ours.map((verdict) => (verdict._tag === "Story" ? verdict.story.url : "not a story"))
       const theirs = yield* fanFicFare.normalize([...linksOurRulesKnow, ...canonical])
@@ -45,7 +45,7 @@ describe("our link rules agree with FanFicFare", () => {
         expect(keyOf(index), link).toBe(key)
         expect(keyOf(linksOurRulesKnow.length + index), `${link} → ${canonical[index]}`).toBe(key)
       })
-    }).pipe(Effect.provide(Layer.mergeAll(config, NodeServices.layer))))
+    }).pipe(Effect.provide(Layer.mergeAll(config, CommandRunner.layer)), Effect.provide(NodeServices.layer)))
 })
 
 layer(Sites.layer.pipe(Layer.provide(config), Layer.provide(NodeServices.layer)))("Sites with the real FanFicFare", (it) => {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { NodeServices } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { storeFile } from "../../src/config/dataDir.ts"
 import { Coordinator } from "../../src/coordinator/Coordinator.ts"
@@ -13,11 +11,12 @@ import type { StoryReport } from "../../src/pipeline/StoryReport.ts"
 import { Store } from "../../src/store/Store.ts"
 import { runCli } from "../support/cli.ts"
 import { apiServices, freePort, postJson, serveApi, webConfig } from "../support/webApi.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // Pausing, ignoring and per-story update_method: set with `story`, the HTTP API, and obeyed
 // by the job runner (a paused story is not updated on an alert; a person's request still runs).
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-story-watch-"))
+const scratch = scratchFolder("automated-fanfic-story-watch-")
 const dataDir = join(scratch, "data")
 const env = { FFDL_DATA__DIR: dataDir }
 

@@ -2,15 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { get as httpGet } from "node:http"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { healthySite } from "../../src/jobs/siteBreaker.ts"
 import { Store } from "../../src/store/Store.ts"
 import { apiServices, freePort, postJson, readSse, serveApi, type ServedApi, webConfig } from "../support/webApi.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // Every route of the HTTP API against the real server on a loopback port and a real Store file.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-web-"))
+const scratch = scratchFolder("automated-fanfic-web-")
 const secrets = { mail: "mail-pass-83jd", apprise: "apprisetoken77x", calibre: "calibre-pass-k2", calibreUrl: "calibre-url-pass-5q" }
 const extraConfig = `
 [email]
@@ -320,7 +320,7 @@ describe("a server with a token, and one serving `once`", () => {
 
   it("healthz answers 503 naming a service that failed for good", async () => {
     const port = await freePort()
-    const dir = mkdtempSync(join(tmpdir(), "automated-fanfic-web-health-"))
+    const dir = mkdtempSync(join(scratch, "health-"))
     writeFileSync(join(dir, "daemon-health.json"), JSON.stringify({
       pid: process.pid, startedAt: Date.now(), updatedAt: Date.now(),
       services: [{ name: "mail", state: "failed", restarts: 3, lastError: "login refused", since: Date.now() }]

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
-import { mkdtempSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { Calibre } from "../../src/calibre/Calibre.ts"
 import type { MetadataPreservationMode } from "../../src/config/ConfigSchema.ts"
 import { bookIds, calibredb, calibreLayer, makeEpub, newLibrary, record, type RunningServer, startContentServer } from "../support/calibreLibrary.ts"
 import { requireRealComponents } from "../support/components.ts"
 import { writeStoryIni } from "../support/fanficfare.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // The Calibre service against real calibredb and calibre-server on temporary libraries.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-calibre-"))
+const scratch = scratchFolder("automated-fanfic-calibre-")
 const epubs = join(scratch, "epubs")
 let twoChapters = ""
 let fourChapters = ""

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { execFileSync } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { killGroup, runCli, startDaemon, waitUntil } from "../support/cli.ts"
 import { listLibrary, requireRealComponents } from "../support/components.ts"
 import { processesMentioning, programsWithArgument } from "../support/fanficfare.ts"
 import { seededRandom } from "../support/random.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // "A process killed at any point loses nothing", tried as a user's machine does it: the daemon's
 // whole process group SIGKILLed at random moments over stories on test1–test4, a forced refresh
@@ -15,6 +15,8 @@ import { seededRandom } from "../support/random.ts"
 // no FanFicFare or calibredb may outlive a kill, and no work folder or secret file may be left.
 // Once as an ordinary process, once as pid 1 of its own pid namespace (a container restart).
 // The moments come from a seed, printed; CHAOS_SEED=<n> replays a run.
+
+const suiteScratch = scratchFolder("automated-fanfic-chaos-")
 
 const stories = 8
 const kills = 10
@@ -30,7 +32,7 @@ interface Figures {
 }
 
 const chaosRun = async (name: string, pidNamespace: boolean, seed: number): Promise<Figures> => {
-  const scratch = mkdtempSync(join(tmpdir(), `automated-fanfic-chaos-${name}-`))
+  const scratch = mkdtempSync(join(suiteScratch, `${name}-`))
   const library = join(scratch, "library")
   const temp = join(scratch, "tmp")
   mkdirSync(temp, { recursive: true })

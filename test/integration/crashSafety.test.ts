@@ -1,18 +1,18 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { execFileSync, type ChildProcess } from "node:child_process"
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { killTree, runCli, startCli, waitUntil } from "../support/cli.ts"
 import { calibredbWhenFree, listLibrary, requireRealComponents } from "../support/components.ts"
 import { processesMentioning } from "../support/fanficfare.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // SIGKILL at three points of a multi-story run, then a restart: nothing lost, no book twice, no
 // work folder left. The real FanFicFare and calibredb; a calibredb wrapper on PATH marks the
 // moment a write starts (and, for the "before the write" case, holds it there), so these runs
 // use one calibredb process per call (a library session killed mid-write: librarySession.test.ts).
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-crash-"))
+const scratch = scratchFolder("automated-fanfic-crash-")
 const library = join(scratch, "library")
 const jails = join(scratch, "tmp")
 const markers = join(scratch, "markers")

@@ -1,17 +1,17 @@
 import { afterEach, beforeAll, describe, expect, it } from "@effect/vitest"
 import { type ChildProcess } from "node:child_process"
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { runCli, startCli, waitUntil } from "../support/cli.ts"
 import { listLibrary, requireRealComponents } from "../support/components.ts"
 import { processesMentioning } from "../support/fanficfare.ts"
 import { startHttpReceiver } from "../support/receivers.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // The daemon with the real FanFicFare and calibredb: it picks up what `add` queues from another
 // process, and SIGTERM stops it cleanly, putting a job it was running back in the queue.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-daemon-"))
+const scratch = scratchFolder("automated-fanfic-daemon-")
 const library = join(scratch, "library")
 const jails = join(scratch, "tmp")
 const slowIni = join(scratch, "slow.ini")

@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { newLibrary } from "../support/calibreLibrary.ts"
 import { runCli, startCli } from "../support/cli.ts"
 import { requireRealComponents } from "../support/components.ts"
 import { writeStoryIni } from "../support/fanficfare.ts"
 import { type HttpReceiver, startHttpReceiver } from "../support/receivers.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // A daemon with the real FanFicFare and calibredb tells a local receiver about a story added,
 // the same story updated with more chapters, and a story that failed for good.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-notify-daemon-"))
+const scratch = scratchFolder("automated-fanfic-notify-daemon-")
 const library = join(scratch, "library")
 let receiver: HttpReceiver
 

@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import type { ChildProcess } from "node:child_process"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { calibredb, makeEpub, newLibrary } from "../support/calibreLibrary.ts"
 import { runCli, startCli, waitUntil } from "../support/cli.ts"
 import { requireRealComponents } from "../support/components.ts"
 import { writeStoryIni } from "../support/fanficfare.ts"
 import { historyLines } from "../support/watchSources.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // The watch sources in the daemon: at its first start it reads the library into the store, and
 // the sweep then checks the story and updates it once its site has more chapters.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-daemon-watch-"))
+const scratch = scratchFolder("automated-fanfic-daemon-watch-")
 const library = join(scratch, "library")
 const dataDir = join(scratch, "data")
 const epubs = join(scratch, "epubs")
@@ -31,7 +31,6 @@ beforeAll(() => {
 
 afterAll(() => {
   if (daemon !== undefined && daemon.exitCode === null && daemon.signalCode === null) daemon.kill("SIGKILL")
-  rmSync(scratch, { recursive: true, force: true })
 })
 
 describe("the daemon's watch sources", () => {

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { type ChildProcess } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { type Browser, chromium } from "playwright-core"
 import { runCli, startCli } from "../support/cli.ts"
 import { requireRealComponents } from "../support/components.ts"
 import { repoRoot } from "../support/paths.ts"
 import { freePort } from "../support/ports.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // The dashboard in a real browser (Debian's chromium, headless) against the real daemon, the
 // real FanFicFare and calibredb: a story added from the page downloads, and its row turns `done`
@@ -16,11 +16,10 @@ import { freePort } from "../support/ports.ts"
 
 const chromiumPath = "/usr/bin/chromium"
 const artifacts = join(repoRoot, "test", ".artifacts")
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-dashboard-"))
+const scratch = scratchFolder("automated-fanfic-dashboard-")
 const library = join(scratch, "library")
 const jails = join(scratch, "tmp")
 const baseEnv = { FFDL_DATA__DIR: join(scratch, "data"), FFDL_CALIBRE__PATH: library, TMPDIR: jails }
-
 
 const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
 

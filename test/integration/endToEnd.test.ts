@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type ChildProcess } from "node:child_process"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { bookIds, calibredb, newLibrary, record } from "../support/calibreLibrary.ts"
 import { runCli, startCli } from "../support/cli.ts"
@@ -9,13 +7,14 @@ import { requireRealComponents } from "../support/components.ts"
 import { processesMentioning, writeStoryIni } from "../support/fanficfare.ts"
 import { type ImapServer, startImapServer } from "../support/imapServer.ts"
 import { type HttpReceiver, startHttpReceiver } from "../support/receivers.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // End to end, every part real: Dovecot, FanFicFare (offline test site), calibredb, a notification
 // receiver. An alert becomes a book; a second alert for the same story becomes an update (more
 // chapters, the user's custom column kept); each is announced; a SIGTERM in the middle of the
 // update and a restart lose nothing.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-e2e-"))
+const scratch = scratchFolder("automated-fanfic-e2e-")
 const library = join(scratch, "library")
 let server: ImapServer
 let receiver: HttpReceiver

@@ -1,21 +1,17 @@
 import { afterAll, describe, expect, it, layer } from "@effect/vitest"
-import { Duration, Effect, Fiber, FileSystem, Option } from "effect"
+import { Duration, Effect, Fiber, FileSystem, Option, Result } from "effect"
 import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs"
 import { createServer, type Server } from "node:http"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { FanFicFare } from "../../src/fanficfare/FanFicFare.ts"
 import { parseStoryUrl, type StoryUrl } from "../../src/stories/StoryUrl.ts"
 import { fanFicFareLayer, processesMentioning, writeForeignEpub, writeStoryIni } from "../support/fanficfare.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // The FanFicFare service against the real CLI and its offline test sites (no network).
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-fff-"))
-const url = (text: string): StoryUrl => {
-  const parsed = parseStoryUrl(text)
-  if (typeof parsed !== "string") throw parsed
-  return parsed
-}
+const scratch = scratchFolder("automated-fanfic-fff-")
+const url = (text: string): StoryUrl => Result.getOrThrow(parseStoryUrl(text))
 const workDir = (name: string) => mkdtempSync(join(scratch, `${name}-`))
 
 layer(fanFicFareLayer())("FanFicFare with the offline test site", (it) => {

@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, writeFileSync } from "node:fs"
 import type { IncomingHttpHeaders } from "node:http"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { calibredb, makeEpub, newLibrary } from "../support/calibreLibrary.ts"
 import { runCli } from "../support/cli.ts"
 import { listLibrary, requireRealComponents } from "../support/components.ts"
 import { writeStoryIni } from "../support/fanficfare.ts"
 import { historyLines, type LocalSite, serveLocally } from "../support/watchSources.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // Feeds from a local HTTP server (RSS and Atom, a 304 on the second request, broken feeds, an
 // entry linking a chapter of a known story), with the real FanFicFare and Calibre behind them.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-feeds-"))
+const scratch = scratchFolder("automated-fanfic-feeds-")
 const library = join(scratch, "library")
 const dataDir = join(scratch, "data")
 const env = { FFDL_DATA__DIR: dataDir }
@@ -56,7 +56,6 @@ beforeAll(async () => {
 
 afterAll(() => {
   site?.close()
-  rmSync(scratch, { recursive: true, force: true })
 })
 
 const events = (kind: string) => historyLines(dataDir, kind)

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { storeFile } from "../../src/config/dataDir.ts"
 import { Store } from "../../src/store/Store.ts"
@@ -9,12 +8,13 @@ import { calibredb, makeEpub, newLibrary } from "../support/calibreLibrary.ts"
 import { runCli } from "../support/cli.ts"
 import { requireRealComponents } from "../support/components.ts"
 import { writeForeignEpub, writeStoryIni } from "../support/fanficfare.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // `import` against a real Calibre library: FanFicFare books become stories with their title,
 // author, chapters and status; books without a url, on sites FanFicFare does not know, or
 // already in the store are left alone.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-import-"))
+const scratch = scratchFolder("automated-fanfic-import-")
 const library = join(scratch, "library")
 const dataDir = join(scratch, "data")
 const config = join(scratch, "config.toml")
@@ -37,8 +37,6 @@ beforeAll(() => {
   calibredb("add", "--with-library", library, "--duplicates", "-I", "url:https://www.example.com/book/7", foreign)
   writeFileSync(config, `[calibre]\npath = "${library}"\n`)
 }, 180_000)
-
-afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 const watched = () =>
   Effect.runPromise(Effect.gen(function* () {

@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { runCli } from "../support/cli.ts"
 import { calibredbWhenFree, listLibrary, requireRealComponents } from "../support/components.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // What a calibredb write killed part-way leaves in the library, and how the story's next job
 // puts it right instead of failing for good or churning records.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-repair-"))
+const scratch = scratchFolder("automated-fanfic-repair-")
 const temp = join(scratch, "tmp")
 
 const calibredb = (library: string, command: string, ...args: ReadonlyArray<string>) => calibredbWhenFree([command, "--with-library", library, ...args])

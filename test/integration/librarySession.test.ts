@@ -1,20 +1,20 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Option } from "effect"
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, readFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Calibre } from "../../src/calibre/Calibre.ts"
 import { makeLibrarySession } from "../../src/calibre/LibrarySession.ts"
 import { calibreLayer, makeEpub, newLibrary } from "../support/calibreLibrary.ts"
 import { startCli, waitUntil } from "../support/cli.ts"
 import { calibredbWhenFree, listLibrary, requireRealComponents } from "../support/components.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // The long-lived calibre worker (scripts/calibre_worker.py) on real libraries, with real calibre:
 // calibre's lock, a worker killed or stopped mid-request, the idle release, the daemon's death.
 // Live clocks: the worker's idle time and the request timeout are real time.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-session-"))
+const scratch = scratchFolder("automated-fanfic-session-")
 const calibreEnv = { QTWEBENGINE_DISABLE_SANDBOX: "1" }
 let epub = ""
 

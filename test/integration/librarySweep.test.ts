@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { beforeAll, describe, expect, it } from "@effect/vitest"
+import { mkdirSync, writeFileSync } from "node:fs"
 import { execFileSync } from "node:child_process"
 import { join } from "node:path"
 import { calibredb, makeEpub, newLibrary } from "../support/calibreLibrary.ts"
@@ -8,12 +7,13 @@ import { runCli } from "../support/cli.ts"
 import { requireRealComponents } from "../support/components.ts"
 import { writeStoryIni } from "../support/fanficfare.ts"
 import { historyLines } from "../support/watchSources.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // The library sweep with the cheap change check, against the real FanFicFare test site and a
 // real Calibre library: a story is checked with one metadata-only run and updated only when
 // the site has more chapters; a story the site says does not exist is no longer swept.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-sweep-"))
+const scratch = scratchFolder("automated-fanfic-sweep-")
 const library = join(scratch, "library")
 const dataDir = join(scratch, "data")
 const epubs = join(scratch, "epubs")
@@ -40,8 +40,6 @@ beforeAll(() => {
   calibredb("set_metadata", "--with-library", library, "-f", "identifiers:url:http://test1.com?sid=666", String(gone))
   writeFileSync(config, `[calibre]\npath = "${library}"\npersonal_ini = "${personal}"\nmetadata_preservation_mode = "add_format"\n[watch]\nlibrary_sweep_hours = 0.0001\nimport_hours = 0\n`)
 }, 180_000)
-
-afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 const history = (kind: string) => historyLines(dataDir, kind)
 

@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { runCli, startCli } from "../support/cli.ts"
 import { listLibrary, requireRealComponents } from "../support/components.ts"
 import { type ImapServer, startImapServer } from "../support/imapServer.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // From an update email to a book, with the real Dovecot, FanFicFare and calibredb: `once` checks
 // the mailbox once and runs what it found; the daemon picks up mail as it arrives.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-mail-"))
+const scratch = scratchFolder("automated-fanfic-mail-")
 const library = join(scratch, "library")
 let server: ImapServer
 let env: Record<string, string>

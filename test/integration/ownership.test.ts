@@ -1,18 +1,18 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { execFileSync, spawn } from "node:child_process"
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { killGroup, runCli, startCli, startDaemon, waitUntil } from "../support/cli.ts"
 import { listLibrary, requireRealComponents } from "../support/components.ts"
 import { programsWithArgument } from "../support/fanficfare.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // Who owns a running job, a work folder, a password file and a child program: something the
 // kernel ends with the process, never a pid (ARCHITECTURE 4b), tried where pids mislead: the
 // daemon as pid 1 of a pid namespace on every start, and another process looking from another
 // pid namespace. And the children of a killed daemon die with it.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-ownership-"))
+const scratch = scratchFolder("automated-fanfic-ownership-")
 const library = join(scratch, "library")
 const temp = join(scratch, "tmp")
 const slowIni = join(scratch, "slow.ini")

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { calibredb, makeEpub, newLibrary } from "../support/calibreLibrary.ts"
 import { runCli } from "../support/cli.ts"
 import { listLibrary, requireRealComponents } from "../support/components.ts"
 import { writeStoryIni } from "../support/fanficfare.ts"
 import { historyLines, type LocalSite, serveLocally } from "../support/watchSources.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // Reading lists read with the real FanFicFare --list from pages on a local HTTP server that
 // link test-site stories: new stories are added (unless add_new = false), known ones checked.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-lists-"))
+const scratch = scratchFolder("automated-fanfic-lists-")
 const library = join(scratch, "library")
 const dataDir = join(scratch, "data")
 const env = { FFDL_DATA__DIR: dataDir }
@@ -43,7 +43,6 @@ beforeAll(async () => {
 
 afterAll(() => {
   site?.close()
-  rmSync(scratch, { recursive: true, force: true })
 })
 
 const events = (kind: string) => historyLines(dataDir, kind)

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { execFile } from "node:child_process"
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { listLibrary, requireRealComponents } from "../support/components.ts"
 import { newLibrary } from "../support/calibreLibrary.ts"
 import { type ImapServer, startImapServer } from "../support/imapServer.ts"
 import { mailToml } from "../support/mailIntake.ts"
 import { repoRoot } from "../support/paths.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // The README's cron line and scheduled CI workflow, run as written against a private Dovecot
 // holding an alert: only the install folder, the config file and the secrets differ.
@@ -15,7 +15,7 @@ import { repoRoot } from "../support/paths.ts"
 const readme = readFileSync(join(repoRoot, "README.md"), "utf8")
 const fenced = (language: string) => [...readme.matchAll(new RegExp("```" + language + "\\n([\\s\\S]*?)```", "g"))].map((match) => match[1] ?? "")
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-recipes-"))
+const scratch = scratchFolder("automated-fanfic-recipes-")
 let server: ImapServer
 
 const alert = (sid: number) => [

@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { createServer, type Server } from "node:http"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { runCli } from "../support/cli.ts"
 import { listLibrary, requireRealComponents } from "../support/components.ts"
 import { writeStoryIni } from "../support/fanficfare.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // A site that answers 429 trips its breaker and waits, while the other sites' stories are
 // downloaded and written. Real FanFicFare fetches test2.com's chapters from a local server
 // (chapter_urls); "retry-after: 1" keeps its own urllib3 retries to about 5 s per story.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-breaker-"))
+const scratch = scratchFolder("automated-fanfic-breaker-")
 let server: Server | undefined
 let requests = 0
 

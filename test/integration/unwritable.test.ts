@@ -1,17 +1,17 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { execFile } from "node:child_process"
-import { mkdirSync, mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { type CliRun, runCli } from "../support/cli.ts"
 import { requireRealComponents } from "../support/components.ts"
 import { repoRoot } from "../support/paths.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // A library on a read-only mount, and a data folder on a full disk, as a container with a `:ro`
 // volume or a full disk makes them: the message says what is wrong and what to do, not
 // calibredb's traceback or SQLite's "disk I/O error". Each run has a mount namespace of its own.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-unwritable-"))
+const scratch = scratchFolder("automated-fanfic-unwritable-")
 const temp = join(scratch, "tmp")
 const bin = join(repoRoot, "bin", "automated-fanfic")
 

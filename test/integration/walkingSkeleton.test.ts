@@ -1,16 +1,16 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { execFileSync } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs"
 import { DatabaseSync } from "node:sqlite"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { runCli } from "../support/cli.ts"
 import { startHttpReceiver } from "../support/receivers.ts"
 import { listLibrary, requireRealComponents } from "../support/components.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // The single pass end to end with the real FanFicFare (offline test1.com site) and real calibredb.
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-skeleton-"))
+const scratch = scratchFolder("automated-fanfic-skeleton-")
 // These runs keep their work folders in a temporary folder of their own, so another program's
 // live jobs elsewhere on the machine are not counted.
 const jails = join(scratch, "tmp")

@@ -1,13 +1,11 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { repoRoot } from "./paths.ts"
+import { scratchFolder } from "./scratch.ts"
 
 // Every test file's runs keep their job store in a data folder of their own (unless a test names
 // one with FFDL_DATA__DIR), never in that of the person running the tests.
-const dataHome = mkdtempSync(join(tmpdir(), "automated-fanfic-test-data-"))
-process.on("exit", () => rmSync(dataHome, { recursive: true, force: true }))
+const dataHome = scratchFolder("automated-fanfic-test-data-")
 
 export interface CliRun {
   readonly code: number

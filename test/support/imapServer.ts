@@ -36,10 +36,17 @@ const running = new Set<ChildProcess>()
 let certificateDir: string | undefined
 process.once("exit", () => {
   for (const master of running) master.kill("SIGKILL")
-  if (certificateDir !== undefined) rmSync(certificateDir, { recursive: true, force: true })
+  forgetCertificate()
 })
 
 let certificate: { readonly cert: string; readonly key: string } | undefined
+// Shared by the servers a test file runs at once, and removed when the last one stops: a test
+// worker is ended without its "exit" event, so the handler above is only a last resort.
+const forgetCertificate = () => {
+  if (certificateDir !== undefined) rmSync(certificateDir, { recursive: true, force: true })
+  certificateDir = undefined
+  certificate = undefined
+}
 const selfSignedCertificate = () => {
   if (certificate !== undefined) return certificate
   const dir = mkdtempSync(join(tmpdir(), "automated-fanfic-cert-"))
@@ -213,6 +220,7 @@ export const startImapServer = async (options: ImapServerOptions = {}): Promise<
         await gone
       }
       if (stopOptions.keepMail !== true) rmSync(dir, { recursive: true, force: true })
+      if (running.size === 0) forgetCertificate()
     },
     restart: async () => {
       await server.stop({ keepMail: true })

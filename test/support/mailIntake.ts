@@ -1,6 +1,6 @@
 import { NodeServices } from "@effect/platform-node"
 import { Effect, Layer, ManagedRuntime } from "effect"
-import { mkdtempSync } from "node:fs"
+import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { AppConfig } from "../../src/config/AppConfig.ts"
@@ -20,12 +20,25 @@ export const mailToml = (server: Pick<ImapServer, "port" | "user" | "password">,
 
 export const storeFileIn = (dir: string) => join(dir, "automated-fanfic.db")
 
-export const intakeRuntime = (toml: string, storeFile = storeFileIn(mkdtempSync(join(tmpdir(), "automated-fanfic-intake-"))), notified: Array<Notification> = []) =>
+// Without a named file, a store in a folder of its own that goes when the runtime is disposed.
+// Not a test file's scratchFolder: bench/ uses this outside vitest.
+const storeLayer = (storeFile: string | undefined) =>
+  storeFile !== undefined
+    ? Store.layer(storeFile)
+    : Layer.unwrap(Effect.map(
+      Effect.acquireRelease(
+        Effect.sync(() => mkdtempSync(join(tmpdir(), "automated-fanfic-intake-"))),
+        (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
+      ),
+      (dir) => Store.layer(storeFileIn(dir))
+    ))
+
+export const intakeRuntime = (toml: string, storeFile?: string, notified: Array<Notification> = []) =>
   ManagedRuntime.make(
     ImapSource.layer.pipe(
       Layer.provideMerge(Sites.layer),
       Layer.provideMerge(Layer.succeed(Notifier)({ notify: (notification) => Effect.sync(() => void notified.push(notification)) })),
-      Layer.provideMerge(Store.layer(storeFile)),
+      Layer.provideMerge(storeLayer(storeFile)),
       Layer.provideMerge(AppConfig.layerFromText(toml)),
       Layer.provideMerge(NodeServices.layer)
     )

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { runCli } from "../support/cli.ts"
 import { anchorConfigPath, repoRoot } from "../support/paths.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
-const scratch = mkdtempSync(join(tmpdir(), "automated-fanfic-cli-"))
+const scratch = scratchFolder("automated-fanfic-cli-")
 const writeConfig = (name: string, text: string) => {
   const path = join(scratch, name)
   writeFileSync(path, text)

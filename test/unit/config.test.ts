@@ -3,7 +3,7 @@ import { Redacted, Result } from "effect"
 import { readFileSync } from "node:fs"
 import type { ConfigError } from "../../src/config/ConfigError.ts"
 import { catalogue, interpretConfig, type LoadedConfig } from "../../src/config/interpret.ts"
-import { missingForMail, renderEffectiveConfig } from "../../src/cli/renderConfig.ts"
+import { missingForMail, renderEffectiveConfig } from "../../src/config/renderConfig.ts"
 import { anchorConfigPath } from "../support/paths.ts"
 
 const load = (text: string, environment: Record<string, string> = {}): LoadedConfig => {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { NodeServices } from "@effect/platform-node"
-import { Clock, Duration, Effect, Fiber, Layer } from "effect"
+import { Clock, Duration, Effect, Fiber, Layer, Scheduler } from "effect"
 import { TestClock } from "effect/testing"
 import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Coordinator } from "../../src/coordinator/Coordinator.ts"
 import type { SchedulingPolicy } from "../../src/coordinator/policy.ts"
@@ -15,6 +14,9 @@ import { Store } from "../../src/store/Store.ts"
 import { fixedRandom } from "../support/random.ts"
 import type { Notification } from "../../src/notify/Notification.ts"
 import { Notifier } from "../../src/notify/Notifier.ts"
+import { scratchFolder } from "../support/scratch.ts"
+
+const scratch = scratchFolder("automated-fanfic-coordinator-")
 
 // Stand-in identities: these runs never reach a real site, so the host is the site and the URL the key.
 const siteOf = (url: string) => new URL(url).hostname
@@ -52,13 +54,14 @@ const scripted = (runs: Array<Run>, script: (url: string) => Effect.Effect<Story
       })
   })
 
-const storeFile = () => join(mkdtempSync(join(tmpdir(), "automated-fanfic-coordinator-")), "jobs.db")
+const storeFile = () => join(mkdtempSync(join(scratch, "store-")), "jobs.db")
 
 const recording = (notified: Array<Notification>) => Layer.succeed(Notifier)({ notify: (notification) => Effect.sync(() => void notified.push(notification)) })
 
 const services = (file: string, pipeline: Layer.Layer<Pipeline>, schedule: SchedulingPolicy, notified: Array<Notification> = []) =>
   Coordinator.layerWith(schedule).pipe(
-    Layer.provideMerge(Store.layer(file)), Layer.provideMerge(pipeline), Layer.provideMerge(recording(notified)), Layer.provideMerge(NodeServices.layer)
+    Layer.provideMerge(Store.layer(file)), Layer.provideMerge(pipeline), Layer.provideMerge(recording(notified)), Layer.provideMerge(NodeServices.layer),
+    Layer.provideMerge(Layer.succeed(Scheduler.PreventSchedulerYield)(true))
   )
 
 const add = (...urls: ReadonlyArray<string>) =>
@@ -70,18 +73,12 @@ const add = (...urls: ReadonlyArray<string>) =>
 const failing = (url: string, siteTrouble = true): StoryReport => ({ url, result: "failed", detail: "HTTP Error 503", retryable: true, siteTrouble })
 const added = (url: string): StoryReport => ({ url, result: "added", detail: "written" })
 
-// Moves the test clock forward a minute at a time, letting the fibers react in between.
-const advance = (duration: Duration.Duration) =>
-  Effect.gen(function* () {
-    const settle = Effect.gen(function* () {
-      for (let i = 0; i < 20; i++) yield* Effect.yieldNow
-    })
-    yield* settle
-    for (let left = Duration.toMillis(duration); left > 0; left -= 60_000) {
-      yield* TestClock.adjust(Duration.millis(Math.min(60_000, left)))
-      yield* settle
-    }
-  })
+// Deterministic without counting yields: the Coordinator never yields to the scheduler of its own
+// accord (PreventSchedulerYield in `services`) and `started` runs it at once, so its first pass
+// is over when `started` returns; from then on TestClock.adjust wakes the sleeps in time order
+// and, before waking the next, waits until every fiber the last wake resumed or forked is
+// waiting again.
+const started = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.forkChild(effect, { startImmediately: true })
 
 const minute = 60_000
 const startsOf = (runs: ReadonlyArray<Run>) => runs.map((run) => run.start / minute)
@@ -98,16 +95,16 @@ describe("Coordinator retries on the test clock", () => {
       // First process: the first try, and the retry one minute later.
       yield* daemon(Effect.gen(function* () {
         yield* add("http://test1.com?sid=1")
-        const fiber = yield* Effect.forkChild((yield* Coordinator).run)
-        yield* advance(Duration.minutes(2))
+        const fiber = yield* started((yield* Coordinator).run)
+        yield* TestClock.adjust(Duration.minutes(2))
         yield* Fiber.interrupt(fiber)
       }))
       expect(startsOf(runs)).toEqual([0, 1])
 
       // Second process: it picks up the stored time, 2 minutes after the second try.
       yield* daemon(Effect.gen(function* () {
-        const fiber = yield* Effect.forkChild((yield* Coordinator).run)
-        yield* advance(Duration.minutes(80))
+        const fiber = yield* started((yield* Coordinator).run)
+        yield* TestClock.adjust(Duration.minutes(80))
         const jobs = yield* (yield* Store).jobs()
         yield* Fiber.interrupt(fiber)
         expect(jobs).toEqual([expect.objectContaining({ state: "failed", attempts: 5, lastError: "HTTP Error 503 (gave up after 5 tries)" })])
@@ -127,8 +124,8 @@ describe("Coordinator retries on the test clock", () => {
       const pipeline = scripted(runs, (url) => Effect.succeed(failing(url, false)), Duration.seconds(0))
       const reports = yield* Effect.gen(function* () {
         yield* add("http://a.com?sid=1")
-        const fiber = yield* Effect.forkChild((yield* Coordinator).drainUntil(2 * minute))
-        yield* advance(Duration.minutes(10))
+        const fiber = yield* started((yield* Coordinator).drainUntil(2 * minute))
+        yield* TestClock.adjust(Duration.minutes(10))
         return yield* Fiber.join(fiber)
       }).pipe(Effect.provide(services(storeFile(), pipeline, policy())), fixedRandom(0.5))
       // Tries at 0 and 1 minute; the next one (3 minutes) is after the deadline and stays queued.
@@ -143,8 +140,8 @@ describe("Coordinator retries on the test clock", () => {
       const pipeline = scripted(runs, (url) => Effect.succeed(runs.length === 1 ? failing(url, false) : added(url)), Duration.seconds(0))
       const reports = yield* Effect.gen(function* () {
         yield* add("http://a.com?sid=1")
-        const fiber = yield* Effect.forkChild((yield* Coordinator).drainUntil(5 * minute))
-        yield* advance(Duration.minutes(10))
+        const fiber = yield* started((yield* Coordinator).drainUntil(5 * minute))
+        yield* TestClock.adjust(Duration.minutes(10))
         return yield* Fiber.join(fiber)
       }).pipe(Effect.provide(services(storeFile(), pipeline, policy())), fixedRandom(0.5))
       expect(startsOf(runs)).toEqual([0, 1])
@@ -176,8 +173,8 @@ describe("Coordinator retries on the test clock", () => {
       yield* Effect.gen(function* () {
         const store = yield* Store
         yield* store.request({ storyKey: "test1.com?sid=5", url: "http://test1.com?sid=5", site: "test1.com", origin: "email:1/9", force: false })
-        const fiber = yield* Effect.forkChild((yield* Coordinator).run)
-        yield* advance(Duration.minutes(45))
+        const fiber = yield* started((yield* Coordinator).run)
+        yield* TestClock.adjust(Duration.minutes(45))
         yield* Fiber.interrupt(fiber)
         expect(yield* store.jobs()).toEqual([expect.objectContaining({ state: "done", attempts: 3 })])
       }).pipe(Effect.provide(services(storeFile(), pipeline, policy())))
@@ -193,8 +190,8 @@ describe("Coordinator scheduling", () => {
       const notified: Array<Notification> = []
       const reports = yield* Effect.gen(function* () {
         yield* add(...urls)
-        const fiber = yield* Effect.forkChild((yield* Coordinator).drain)
-        yield* advance(Duration.minutes(5))
+        const fiber = yield* started((yield* Coordinator).drain)
+        yield* TestClock.adjust(Duration.minutes(5))
         return yield* Fiber.join(fiber)
       }).pipe(Effect.provide(services(storeFile(), scripted(runs, (url) => Effect.succeed(added(url))), policy(), notified)))
       expect(notified.map((notification) => (notification._tag === "StoryAdded" ? notification.story.url : notification._tag)).sort()).toEqual([...urls].sort())
@@ -216,8 +213,8 @@ describe("Coordinator scheduling", () => {
       const urls = [1, 2, 3, 4].map((sid) => `http://a.com?sid=${sid}`)
       yield* Effect.gen(function* () {
         yield* add(...urls)
-        const fiber = yield* Effect.forkChild((yield* Coordinator).drain)
-        yield* advance(Duration.minutes(1))
+        const fiber = yield* started((yield* Coordinator).drain)
+        yield* TestClock.adjust(Duration.minutes(1))
         yield* Fiber.join(fiber)
       }).pipe(Effect.provide(services(storeFile(), scripted(runs, (url) => Effect.succeed(added(url))), policy({ maxWorkers: 4, siteConcurrency: { "a.com": 2 } }))))
       expect(runs.map((run) => [run.start, run.end])).toEqual([[0, 10_000], [0, 10_000], [10_000, 20_000], [10_000, 20_000]])
@@ -230,8 +227,8 @@ describe("Coordinator scheduling", () => {
       yield* Effect.gen(function* () {
         const store = yield* Store
         yield* add(...[1, 2, 3, 4].flatMap((sid) => [`http://bad.com?sid=${sid}`, `http://good.com?sid=${sid}`]))
-        const fiber = yield* Effect.forkChild((yield* Coordinator).drain)
-        yield* advance(Duration.minutes(3))
+        const fiber = yield* started((yield* Coordinator).drain)
+        yield* TestClock.adjust(Duration.minutes(3))
         yield* Fiber.join(fiber)
         const bad = yield* store.site("bad.com")
         expect(bad).toMatchObject({ failures: 2, opens: 1, lastError: "HTTP Error 503" })
@@ -247,8 +244,8 @@ describe("Coordinator scheduling", () => {
       const unavailable = new FanFicFareUnavailable({ executable: "fanficfare", reason: "not found" })
       const result = yield* Effect.gen(function* () {
         yield* add("http://test1.com?sid=1")
-        const fiber = yield* Effect.forkChild(Effect.flip((yield* Coordinator).drain))
-        yield* advance(Duration.minutes(1))
+        const fiber = yield* started(Effect.flip((yield* Coordinator).drain))
+        yield* TestClock.adjust(Duration.minutes(1))
         const error = yield* Fiber.join(fiber)
         return { error, jobs: yield* (yield* Store).jobs() }
       }).pipe(Effect.provide(services(storeFile(), scripted([], () => Effect.fail(unavailable)), policy())))
@@ -256,12 +253,27 @@ describe("Coordinator scheduling", () => {
       expect(result.jobs).toEqual([expect.objectContaining({ state: "queued", attempts: 0, interruptions: 1 })])
     }))
 
+  it.effect("a bug met while running one story is that job's failed try: the other stories run and the job is retried", () =>
+    Effect.gen(function* () {
+      const runs: Array<Run> = []
+      const pipeline = scripted(runs, (url) => (url.includes("sid=1") && runs.length === 1 ? Effect.die(new Error("boom")) : Effect.succeed(added(url))), Duration.seconds(0))
+      const { reports, jobs } = yield* Effect.gen(function* () {
+        yield* add("http://a.com?sid=1", "http://b.com?sid=2")
+        const fiber = yield* started((yield* Coordinator).drainUntil(5 * minute))
+        yield* TestClock.adjust(Duration.minutes(10))
+        return { reports: yield* Fiber.join(fiber), jobs: yield* (yield* Store).jobs() }
+      }).pipe(Effect.provide(services(storeFile(), pipeline, policy())), fixedRandom(0.5))
+      expect(runs.map((run) => [run.url, run.start / minute])).toEqual([["http://a.com?sid=1", 0], ["http://b.com?sid=2", 0], ["http://a.com?sid=1", 1]])
+      expect(jobs.map((job) => [job.url, job.state, job.attempts])).toEqual([["http://a.com?sid=1", "done", 2], ["http://b.com?sid=2", "done", 1]])
+      expect(reports.map((report) => report.result)).toEqual(["added", "added"])
+    }))
+
   it.effect("stopping the daemon puts its running job back in the queue", () =>
     Effect.gen(function* () {
       const jobs = yield* Effect.gen(function* () {
         yield* add("http://test1.com?sid=1")
-        const fiber = yield* Effect.forkChild((yield* Coordinator).run)
-        yield* advance(Duration.seconds(5))
+        const fiber = yield* started((yield* Coordinator).run)
+        yield* TestClock.adjust(Duration.seconds(5))
         yield* Fiber.interrupt(fiber)
         return yield* (yield* Store).jobs()
       }).pipe(Effect.provide(services(storeFile(), scripted([], (url) => Effect.succeed(added(url))), policy())))
@@ -274,11 +286,11 @@ describe("Coordinator scheduling", () => {
       const runs: Array<Run> = []
       const pipeline = scripted(runs, (url) => Effect.succeed(added(url)), Duration.seconds(0))
       yield* Effect.gen(function* () {
-        const fiber = yield* Effect.forkChild((yield* Coordinator).run)
-        yield* advance(Duration.minutes(1))
+        const fiber = yield* started((yield* Coordinator).run)
+        yield* TestClock.adjust(Duration.minutes(1))
         // Another connection to the same file, as `automated-fanfic add` in a terminal would open.
         yield* add("http://test1.com?sid=7").pipe(Effect.provide(Store.layer(file)))
-        yield* advance(Duration.minutes(1))
+        yield* TestClock.adjust(Duration.minutes(1))
         yield* Fiber.interrupt(fiber)
       }).pipe(Effect.provide(services(file, pipeline, policy())))
       expect(runs.map((run) => run.url)).toEqual(["http://test1.com?sid=7"])

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Result } from "effect"
 import { buildArgs } from "../../src/fanficfare/arguments.ts"
 import { parseStoryUrl, type StoryUrl } from "../../src/stories/StoryUrl.ts"
 
-const story = parseStoryUrl("https://archiveofourown.org/works/123")
-const url: StoryUrl = typeof story === "string" ? story : (() => { throw story })()
+const url: StoryUrl = Result.getOrThrow(parseStoryUrl("https://archiveofourown.org/works/123"))
 
 describe("buildArgs", () => {
   it("a new story: non-interactive, JSON metadata, a fixed file name, the URL after --", () => {

@@ -3,7 +3,7 @@ import { Result } from "effect"
 import { spawnSync } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { interpretConfig, type LoadedConfig } from "../../src/config/interpret.ts"
-import { maskedValues, renderEffectiveConfig } from "../../src/cli/renderConfig.ts"
+import { maskedValues, renderEffectiveConfig } from "../../src/config/renderConfig.ts"
 import { anchorConfigPath } from "../support/paths.ts"
 
 // What check-config prints is TOML that another reader accepts (Python's tomllib, which refused

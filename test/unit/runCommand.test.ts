@@ -1,7 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { NodeServices } from "@effect/platform-node"
 import { Effect, Fiber, Semaphore } from "effect"
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { dirname, join } from "node:path"
 import { runCommand } from "../../src/process/runCommand.ts"
+import { ProcessStop } from "../../src/process/shutdown.ts"
+import { StopControl } from "../../src/process/StopControl.ts"
 
 // A child that started and was then killed by a signal failed that one run: its result says so
 // with the shell's exit code, so a FanFicFare killed by the OOM killer is a retry of its job,
@@ -39,5 +44,26 @@ describe("runCommand", () => {
       const commandDoneAfter = Date.now() - started
       expect(permitFreeAfter).toBeLessThan(1500)
       expect(commandDoneAfter).toBeGreaterThanOrEqual(1800)
+    }).pipe(Effect.provide(NodeServices.layer)))
+
+  // What a second SIGTERM does before it exits: every running child's whole group (here a shell
+  // and the sleep it started) is killed, through the instance the program was given.
+  it.live("the stop control given to the program knows its running children and kills their groups", () =>
+    Effect.gen(function* () {
+      const stop = new ProcessStop()
+      const pidFile = join(mkdtempSync(join(tmpdir(), "automated-fanfic-stop-")), "sleep.pid")
+      const running = yield* Effect.forkChild(
+        runCommand({ command: "sh", args: ["-c", `sleep 60 & echo $! > ${pidFile}.part && mv ${pidFile}.part ${pidFile}; wait`], timeout: "60 seconds" })
+          .pipe(Effect.provideService(StopControl, stop))
+      )
+      for (let waited = 0; waited < 1000 && !existsSync(pidFile); waited++) yield* Effect.sleep("20 millis")
+      const sleepPid = readFileSync(pidFile, "latin1").trim()
+      rmSync(dirname(pidFile), { recursive: true })
+      stop.children.killAll()
+      expect((yield* Fiber.join(running)).exitCode).toBe(137)
+      // Gone, or a zombie its (killed) parent never reaped: either way it runs no more.
+      const ended = () => !existsSync(`/proc/${sleepPid}`) || /\) Z/.test(readFileSync(`/proc/${sleepPid}/stat`, "latin1"))
+      for (let waited = 0; waited < 250 && !ended(); waited++) yield* Effect.sleep("20 millis")
+      expect(ended()).toBe(true)
     }).pipe(Effect.provide(NodeServices.layer)))
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { classifyKnownLink, postLinkReason } from "../../src/sites/knownSites.ts"
-import { locatePython } from "../../src/sites/fanFicFareSites.ts"
+import { locatePython, SitesUnavailable } from "../../src/sites/fanFicFareSites.ts"
 import { makeSites } from "../../src/sites/Sites.ts"
 import { siteIdOfHost, storyKeyOf } from "../../src/sites/siteId.ts"
 import { unwrapLink } from "../../src/sites/unwrap.ts"
@@ -89,23 +89,36 @@ describe("known site rules", () => {
 })
 
 describe("Sites.identify", () => {
-  const calls: Array<ReadonlyArray<string>> = []
-  const sites = makeSites({
-    domains: Effect.succeed({ domains: ["test1.com", "ficwad.com"] }),
-    normalize: (urls) => {
-      calls.push(urls)
-      return Effect.succeed(urls.map((url) => (url.includes("sid=") ? { url: url.replace("/?", "?"), site: "test1.com", storyId: url.split("sid=")[1] ?? "" } : null)))
-    }
-  })
-
   it.effect("asks FanFicFare once per batch, only about hosts it supports, and remembers the answers", () =>
     Effect.gen(function* () {
+      const calls: Array<ReadonlyArray<string>> = []
+      const sites = yield* makeSites({
+        domains: Effect.succeed({ domains: ["test1.com", "ficwad.com"] }),
+        normalize: (urls) => {
+          calls.push(urls)
+          return Effect.succeed(urls.map((url) => (url.includes("sid=") ? { url: url.replace("/?", "?"), site: "test1.com", storyId: url.split("sid=")[1] ?? "" } : null)))
+        }
+      })
       const first = yield* sites.identify(["http://test1.com?sid=5", "https://news.example/story/1", "https://ficwad.com/nothing", "https://archiveofourown.org/works/7", "not a url"])
       expect(first.map((result) => (result._tag === "Story" ? result.story.key : result._tag)))
         .toEqual(["test1:5", "NotAStory", "NotAStory", "archiveofourown:7", "NotAStory"])
       expect(calls).toEqual([["http://test1.com/?sid=5", "https://ficwad.com/nothing"]])
       yield* sites.identify(["http://test1.com?sid=5"])
       expect(calls).toHaveLength(1)
+    }))
+
+  it.effect("asks for FanFicFare's hosts again after that failed", () =>
+    Effect.gen(function* () {
+      let askedForHosts = 0
+      const sites = yield* makeSites({
+        domains: Effect.suspend(() =>
+          ++askedForHosts === 1 ? Effect.fail(new SitesUnavailable({ python: "python3", reason: "crashed" })) : Effect.succeed({ domains: ["test1.com"] })),
+        normalize: (urls) => Effect.succeed(urls.map(() => ({ url: "http://test1.com?sid=5", site: "test1.com", storyId: "5" })))
+      })
+      expect((yield* Effect.flip(sites.identify(["http://test1.com?sid=5"])))._tag).toBe("SitesUnavailable")
+      expect((yield* sites.identify(["http://test1.com?sid=5"])).map((result) => result._tag)).toEqual(["Story"])
+      yield* sites.identify(["http://test1.com?sid=6"])
+      expect(askedForHosts).toBe(2)
     }))
 })
 

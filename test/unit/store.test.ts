@@ -1,7 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Clock, Effect, Option } from "effect"
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { healthySite } from "../../src/jobs/siteBreaker.ts"
@@ -9,8 +8,11 @@ import { migrations } from "../../src/store/migrations.ts"
 import type { MailRecord } from "../../src/store/mailReceipts.ts"
 import { Store } from "../../src/store/Store.ts"
 import { runCli } from "../support/cli.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
-const freshFile = () => join(mkdtempSync(join(tmpdir(), "automated-fanfic-store-")), "data", "automated-fanfic.db")
+const scratch = scratchFolder("automated-fanfic-store-")
+
+const freshFile = () => join(mkdtempSync(join(scratch, "store-")), "data", "automated-fanfic.db")
 const request = (origin: string, force = false, sid = 1, site = "test1.com") =>
   ({ storyKey: `${site}?sid=${sid}`, url: `http://${site}?sid=${sid}`, site, origin, force })
 
@@ -129,7 +131,7 @@ describe("Store", () => {
         yield* store.request(request("manual"))
         const job = Option.getOrThrow(yield* store.claim("test1.com", "test-owner"))
         yield* store.finish(job.id, { _tag: "Succeeded" }, { outcome: "added", title: "Story", chapters: 5, bookId: 3 }, (site) => site)
-        expect(yield* store.stories).toEqual([expect.objectContaining({ key: job.storyKey, site: "test1.com", title: "Story", chapters: 5, book_id: 3, last_outcome: "added" })])
+        expect(yield* store.stories).toEqual([expect.objectContaining({ key: job.storyKey, site: "test1.com", title: "Story", chapters: 5, bookId: 3, lastOutcome: "added" })])
       })))
 
   it.effect("a store from the first version is migrated: sites named as disabled_sites names them, stories our rules know keyed site:id", () =>
@@ -192,7 +194,7 @@ describe("Store mail receipts", () => {
 describe("Store opened by several processes at once", () => {
   // The daemon starting while `add` runs in another terminal, both on a new data folder.
   it("a new file is created and migrated once, and every process's work is kept", async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), "automated-fanfic-store-race-")), "data")
+    const dataDir = join(mkdtempSync(join(scratch, "race-")), "data")
     const links = Array.from({ length: 10 }, (_, index) => `https://archiveofourown.org/works/${index + 1}`)
     const runs = await Promise.all(links.map((link) => runCli(["add", link], { env: { FFDL_DATA__DIR: dataDir } })))
     expect(runs.map((run) => [run.code, run.stderr.trim()])).toEqual(links.map(() => [0, ""]))

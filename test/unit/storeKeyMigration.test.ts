@@ -1,19 +1,21 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { mkdirSync, mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { storyRef } from "../../src/sites/siteId.ts"
 import { migrations } from "../../src/store/migrations.ts"
 import { Store } from "../../src/store/Store.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // A store written by the version that keyed every story site:id (schema 3) opens with the keys
 // of today: stories on sites whose ids are unique per host or section move to site:scope/id with
 // their jobs and history, everything else keeps its key.
 
+const scratch = scratchFolder("automated-fanfic-keys-")
+
 const schema3Store = (rows: ReadonlyArray<readonly [key: string, site: string, url: string]>) => {
-  const file = join(mkdtempSync(join(tmpdir(), "automated-fanfic-keys-")), "data", "automated-fanfic.db")
+  const file = join(mkdtempSync(join(scratch, "keys-")), "data", "automated-fanfic.db")
   mkdirSync(dirname(file), { recursive: true })
   const db = new DatabaseSync(file)
   for (const migration of migrations.slice(0, 3)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Option } from "effect"
+import { Option, Result } from "effect"
 import { exactUrlQuery, parseAddedIds } from "../../src/calibre/calibredbOutput.ts"
 import { InvalidStoryUrl, parseStoryUrl } from "../../src/stories/StoryUrl.ts"
 
@@ -9,7 +9,7 @@ describe("parseStoryUrl", () => {
     "http://test1.com?sid=1",
     "  https://www.fanfiction.net/s/1234567/1/  "
   ])("accepts %s", (input) => {
-    expect(parseStoryUrl(input)).toBe(input.trim())
+    expect(Result.getOrThrow(parseStoryUrl(input))).toBe(input.trim())
   })
 
   it.each([
@@ -22,9 +22,9 @@ describe("parseStoryUrl", () => {
     ["not a url", "write it in full"],
     ["", "write it in full"]
   ])("rejects %j (%s)", (input, reason) => {
-    const result = parseStoryUrl(input)
-    expect(result).toBeInstanceOf(InvalidStoryUrl)
-    expect(result instanceof InvalidStoryUrl && result.message).toContain(reason)
+    const error = Option.getOrThrow(Result.getFailure(parseStoryUrl(input)))
+    expect(error).toBeInstanceOf(InvalidStoryUrl)
+    expect(error.message).toContain(reason)
   })
 })
 

@@ -31,10 +31,10 @@ const readings = new Map(links.flatMap((example) => {
 }))
 
 // FanFicFare's answers from the fixture, in place of the Python call.
-const sites = makeSites({
+const sites = Effect.runSync(makeSites({
   domains: Effect.succeed({ domains: fixture.adapters.flatMap((adapter) => adapter.hosts) }),
   normalize: (urls) => Effect.succeed(urls.map((url) => readings.get(url) ?? null))
-})
+}))
 
 // FanFicFare's canonical link, less what it keeps but does not read: "www." on hosts that answer
 // both ways, and the title after fanfiction.net's and fictionpress.com's story number.

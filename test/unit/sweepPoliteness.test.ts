@@ -2,7 +2,6 @@ import { describe, expect, it } from "@effect/vitest"
 import { NodeServices } from "@effect/platform-node"
 import { Duration, Effect, Layer, Result } from "effect"
 import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { AppConfig } from "../../src/config/AppConfig.ts"
@@ -17,11 +16,14 @@ import { FanFicFare } from "../../src/fanficfare/FanFicFare.ts"
 import { Store } from "../../src/store/Store.ts"
 import { LibraryImport } from "../../src/watch/LibraryImport.ts"
 import { Watch } from "../../src/watch/Watch.ts"
+import { scratchFolder } from "../support/scratch.ts"
 
 // The sweep goes through the Coordinator's per-site politeness: 50 stories of one site with
 // site concurrency 1 never run two at once (read back from the history), and a paused site is
 // not swept. The sweep, Store and Coordinator are real; the Pipeline is a stand-in that takes
 // a few milliseconds per story (test/integration/librarySweep drives the real FanFicFare).
+
+const scratch = scratchFolder("automated-fanfic-sweep-polite-")
 
 const toml = "max_workers = 4\n[watch]\nlibrary_sweep_hours = 24\nimport_hours = 0\n"
 const loaded = interpretConfig(toml, "config.toml", {})
@@ -46,7 +48,7 @@ const noLinks = Layer.succeed(Sites)({ identify: () => Effect.succeed([]) })
 
 describe("the sweep's politeness", () => {
   it.live("never runs two checks of a site at once, and leaves a paused site alone", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "automated-fanfic-sweep-polite-")), "store.db")
+    const file = join(mkdtempSync(join(scratch, "store-")), "store.db")
     const services = Watch.layer.pipe(
       Layer.provideMerge(Coordinator.layerWith(schedulingPolicy(loaded.success.values))),
       Layer.provideMerge(Layer.mergeAll(noImport, slowCheck, quiet, noLinks)),

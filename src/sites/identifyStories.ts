@@ -1,7 +1,7 @@
-import { Effect } from "effect"
-import { type Identified, Sites } from "../sites/Sites.ts"
-import type { StoryRef } from "../sites/siteId.ts"
-import { InvalidStoryUrl, type StoryUrl } from "./StoryUrl.ts"
+import { Effect, Result } from "effect"
+import { type Identified, Sites } from "./Sites.ts"
+import type { StoryRef } from "./siteId.ts"
+import { InvalidStoryUrl, type StoryUrl } from "../stories/StoryUrl.ts"
 
 // From links a person typed (`add`, the dashboard) to the stories they name, or why a link names none.
 
@@ -12,8 +12,8 @@ const reasonFor = (verdict: Identified | undefined) => {
 
 export const identifyStories = Effect.fn("identifyStories")(function* (urls: ReadonlyArray<StoryUrl>) {
   const verdicts = yield* (yield* Sites).identify(urls)
-  return urls.map((url, index): StoryRef | InvalidStoryUrl => {
+  return urls.map((url, index): Result.Result<StoryRef, InvalidStoryUrl> => {
     const verdict = verdicts[index]
-    return verdict?._tag === "Story" ? verdict.story : new InvalidStoryUrl({ input: url, reason: reasonFor(verdict) })
+    return verdict?._tag === "Story" ? Result.succeed(verdict.story) : Result.fail(new InvalidStoryUrl({ input: url, reason: reasonFor(verdict) }))
   })
 })

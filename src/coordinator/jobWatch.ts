@@ -5,7 +5,7 @@ import type { RefreshOptions } from "../pipeline/Pipeline.ts"
 import type { StoryReport } from "../pipeline/StoryReport.ts"
 import { Store } from "../store/Store.ts"
 import type { WatchedStory } from "../store/watchRecords.ts"
-import { isWatchOrigin } from "./cheapCheck.ts"
+import { isWatchOrigin } from "../watch/cheapCheck.ts"
 
 // What a story's watch settings mean for one job, and what the job's run teaches the store
 // about the story's site. The decisions are pure; the recording is one Store call.

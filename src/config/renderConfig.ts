@@ -1,8 +1,8 @@
 import { Predicate, Redacted } from "effect"
 import { stringify } from "smol-toml"
-import type { ConfigFile } from "../config/ConfigSchema.ts"
-import type { LoadedConfig } from "../config/interpret.ts"
-import { maskUrlCredentials } from "../config/maskUrls.ts"
+import type { ConfigFile } from "./ConfigSchema.ts"
+import type { LoadedConfig } from "./interpret.ts"
+import { maskUrlCredentials } from "./maskUrls.ts"
 
 // The effective configuration as TOML, secrets masked: a file the user could load again (every
 // table, nested ones like [sites.concurrency] too, written by the TOML library we read with).

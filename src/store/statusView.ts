@@ -1,18 +1,25 @@
 import type { Job } from "../jobs/Job.ts"
 import { describeSite, healthySite, isPaused, type SiteState } from "../jobs/siteBreaker.ts"
-import type { StoryRow } from "../store/rows.ts"
-import type { SourceState, WatchedStory } from "../store/watchRecords.ts"
+import type { Story } from "./entities.ts"
+import type { SourceState, WatchedStory } from "./watchRecords.ts"
 
-// What `status` prints. Pure: the command reads the Store and hands the rows here.
+// What `status` prints, and the source and site shapes the HTTP API shares with it. Pure: the
+// caller reads the Store and hands the rows here.
 
-export interface StatusData {
+interface StatusData {
+  /** The Store's file. */
   readonly file: string
+  /** The moment the status describes, in epoch milliseconds. */
   readonly now: number
+  /** Every job, oldest first. */
   readonly jobs: ReadonlyArray<Job>
-  readonly stories: ReadonlyArray<StoryRow>
+  /** Every story, by key. */
+  readonly stories: ReadonlyArray<Story>
+  /** Every site with a breaker record. */
   readonly sites: ReadonlyArray<SiteState>
-  // The watch sources' runs, and each story's watch settings, when the caller read them.
+  /** The watch sources' runs, when the caller read them. */
   readonly sources?: ReadonlyArray<SourceState>
+  /** Each story's watch settings, when the caller read them. */
   readonly watched?: ReadonlyArray<WatchedStory>
 }
 
@@ -24,17 +31,6 @@ export const siteStates = (data: Pick<StatusData, "sites" | "jobs">): ReadonlyAr
   for (const job of data.jobs) if (!known.has(job.site)) known.set(job.site, healthySite(job.site))
   return [...known.values()].sort((a, b) => a.site.localeCompare(b.site))
 }
-
-export const storyJson = (story: StoryRow) => ({
-  key: story.key,
-  site: story.site,
-  url: story.url,
-  title: story.title,
-  chapters: story.chapters,
-  bookId: story.book_id,
-  lastOutcome: story.last_outcome,
-  updatedAt: story.updated_at
-})
 
 export const sourceJson = (source: SourceState) => ({
   source: source.source,
@@ -54,7 +50,7 @@ export const statusJson = (data: StatusData) => ({
   sites: siteStates(data).map((site) => ({ ...site, paused: isPaused(site, data.now), state: describeSite(site, data.now) })),
   stories: data.stories.map((story) => {
     const watched = watchSettings(data.watched).get(story.key)
-    return watched === undefined ? storyJson(story) : { ...storyJson(story), status: watched.status, watch: watched.watch, updateMethod: watched.update_method, checkedAt: watched.checked_at }
+    return watched === undefined ? story : { ...story, status: watched.status, watch: watched.watch, updateMethod: watched.update_method, checkedAt: watched.checked_at }
   }),
   jobs: data.jobs
 })
@@ -67,11 +63,11 @@ const jobLine = (job: Job) =>
   `${String(job.id).padStart(5)}  ${job.state.padEnd(8)} ${String(job.attempts).padStart(3)}  ${when(job.nextAttemptAt).padEnd(20)}  ${job.url}` +
   (job.lastError === null ? "" : `  (${job.lastError})`)
 
-const storyLine = (watched: ReadonlyMap<string, WatchedStory>) => (story: StoryRow) =>
+const storyLine = (watched: ReadonlyMap<string, WatchedStory>) => (story: Story) =>
   `  ${story.key}  ${story.title === null ? "" : `"${story.title}" `}` +
   watchNote(watched.get(story.key)) +
-  `${story.chapters === null ? "" : `${story.chapters} ch. `}${story.book_id === null ? "" : `[book ${story.book_id}] `}` +
-  `${story.last_outcome ?? "not run yet"}`
+  `${story.chapters === null ? "" : `${story.chapters} ch. `}${story.bookId === null ? "" : `[book ${story.bookId}] `}` +
+  `${story.lastOutcome ?? "not run yet"}`
 
 const watchNote = (story: WatchedStory | undefined) =>
   (story === undefined || story.watch === "follow" ? "" : `[${story.watch}] `) +
