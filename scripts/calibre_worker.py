@@ -4,9 +4,10 @@
 # lines: a request {"id": n, "args": ["list", "--for-machine", ...]} names a calibredb command
 # and its arguments (without --with-library), and the answer {"id": n, "exitCode": c,
 # "stdout": "...", "stderr": "..."} is what calibredb would have printed; "opened" says the
-# library was (re)opened for this request, so what was read of it before may be stale. The commands run
-# through calibredb's own option parsers and command modules, in this process, against a
-# library kept open: same checks, same output, none of the start-up.
+# library was (re)opened for this request, so what was read of it before may be stale. The
+# commands run through calibredb's own option parsers and command modules, in this process,
+# against a library kept open (or a content server's URL, through calibredb's own client): same
+# checks, same output, none of the start-up.
 #
 # The library is held only while there is work. Before opening it the worker takes the lock
 # calibredb, calibre-server and the calibre app take (calibre.utils.lock, name 'db'), so none of
@@ -28,7 +29,7 @@ os.dup2(2, 1)
 sys.stdout = sys.stderr
 
 from calibre.db.cli import module_for_cmd  # noqa: E402
-from calibre.db.cli.main import option_parser_for  # noqa: E402
+from calibre.db.cli.main import DBCtx, option_parser_for  # noqa: E402
 from calibre.db.legacy import LibraryDatabase  # noqa: E402
 from calibre.utils.lock import create_single_instance_mutex  # noqa: E402
 
@@ -37,6 +38,9 @@ BUSY = ('Another calibre program such as calibre-server or the main calibre prog
         ' time is a bad idea.')
 
 library_path = os.path.expanduser(sys.argv[1])
+# A content server's URL: calibredb's own client for its /cdb/cmd endpoints, with the same
+# credentials (the password stays in its file, named like calibredb's --password <f:file>).
+is_server = library_path.partition(':')[0] in ('http', 'https')
 idle_seconds = float(os.environ.get('AUTOMATED_FANFIC_CALIBRE_IDLE', '2'))
 # For measurements (bench/library-burst.ts): each request's command and start and end time, one
 # JSON line each, appended to this file.
@@ -97,6 +101,19 @@ class Session:
 session = Session()
 
 
+class ServerOptions:
+    # The global options calibredb's DBCtx reads.
+    def __init__(self):
+        password_file = os.environ.get('AUTOMATED_FANFIC_CALIBRE_PASSWORD_FILE')
+        self.library_path = library_path
+        self.timeout = 120
+        self.username = os.environ.get('AUTOMATED_FANFIC_CALIBRE_USERNAME') or None
+        self.password = '<f:%s>' % password_file if password_file else None
+
+
+server = DBCtx(ServerOptions(), None) if is_server else None
+
+
 def capture():
     # Text streams with a .buffer, as calibredb's list writes its JSON as bytes.
     return io.TextIOWrapper(io.BytesIO(), encoding='utf-8', errors='replace', newline='\n', write_through=True)
@@ -109,9 +126,11 @@ def captured(stream):
 
 def run_command(args):
     out, err = capture(), capture()
-    opened = session.open()
+    # A server keeps its own library open and needs no lock of ours.
+    opened = False if server is not None else session.open()
     if opened is None:
         return 1, '', BUSY + '\n', False
+    context = server if server is not None else session
     name, rest = args[0], list(args[1:])
     # calibredb's add resets sys.stdout to sys.__stdout__ when it is done, so both are redirected.
     saved = sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__
@@ -119,9 +138,9 @@ def run_command(args):
     code = 0
     try:
         parser = option_parser_for(name, rest)()
-        session.option_parser = parser
+        context.option_parser = parser
         opts, positional = parser.parse_args(['calibredb'] + rest)
-        code = module_for_cmd(name).main(opts, positional[1:], session) or 0
+        code = module_for_cmd(name).main(opts, positional[1:], context) or 0
     except SystemExit as e:
         if isinstance(e.code, int):
             code = e.code

@@ -79,7 +79,11 @@ export class Calibre extends Context.Service<Calibre, {
         })
       }
       if (!server) yield* prepareLocalLibrary(fs, library, options)
-      const credentials = server && config.username !== "" ? yield* passwordFileArguments(fs, config.username, config.password) : []
+      const passwordFile = server && config.username !== "" ? Option.some(yield* writePasswordFile(fs, config.password)) : Option.none<string>()
+      const credentials = Option.match(passwordFile, {
+        onNone: () => [],
+        onSome: (file) => ["--username", config.username, "--password", `<f:${file}>`]
+      })
       // Cover rendering uses QtWebEngine, which refuses to run as root without the first. calibre
       // needs a configuration folder it can write (a hardened service may have no writable home);
       // unless the user names one, it gets its own in the data folder.
@@ -88,10 +92,15 @@ export class Calibre extends Context.Service<Calibre, {
         environment["CALIBRE_CONFIG_DIRECTORY"] = join(dataDirectory(appConfig.values, process.env), "calibre-config")
       }
 
-      // A local library goes through one long-lived calibre process unless the user asks for
-      // calibredb; it holds the library only while there is work (LibrarySession.ts).
-      const session = !server && config.library_access === "session"
-        ? Option.some(yield* makeLibrarySession({ library, env: environment, requestTimeout: "5 minutes" }))
+      // The library goes through one long-lived calibre process unless the user asks for
+      // calibredb: a local one it holds only while there is work, a server it asks through
+      // calibredb's own client, with the same password file (LibrarySession.ts).
+      const sessionEnvironment = Option.match(passwordFile, {
+        onNone: () => environment,
+        onSome: (file) => ({ ...environment, AUTOMATED_FANFIC_CALIBRE_USERNAME: config.username, AUTOMATED_FANFIC_CALIBRE_PASSWORD_FILE: file })
+      })
+      const session = config.library_access === "session"
+        ? Option.some(yield* makeLibrarySession({ library, env: sessionEnvironment, requestTimeout: "5 minutes" }))
         : Option.none()
 
       // The permit covers the library's work only: a calibredb process's lingering children are
@@ -246,12 +255,12 @@ export class Calibre extends Context.Service<Calibre, {
 
 // calibredb reads "<f:path>" as "the password is in this file", which keeps it out of `ps`. Its
 // folder is named after this process, so a start after a SIGKILL removes it (tempFolders.ts).
-const passwordFileArguments = Effect.fnUntraced(function* (fs: FileSystem.FileSystem, username: string, password: Redacted.Redacted<string>) {
+const writePasswordFile = Effect.fnUntraced(function* (fs: FileSystem.FileSystem, password: Redacted.Redacted<string>) {
   yield* holdTempFolderOwnership
   const directory = yield* fs.makeTempDirectoryScoped({ prefix: secretFolderPrefix }).pipe(Effect.orDie)
   const file = join(directory, "password")
   yield* fs.writeFileString(file, Redacted.value(password), { mode: 0o600 }).pipe(Effect.orDie)
-  return ["--username", username, "--password", `<f:${file}>`]
+  return file
 })
 
 const prepareLocalLibrary = Effect.fnUntraced(function* (fs: FileSystem.FileSystem, library: string, options: CalibreOptions) {

@@ -29,9 +29,8 @@ export type UpdateMethod = typeof UpdateMethod.Type
 export const MetadataPreservationMode = Schema.Literals(["remove_add", "preserve_metadata", "add_format"])
 export type MetadataPreservationMode = typeof MetadataPreservationMode.Type
 
-// How a local library is reached: one long-lived calibre process that holds the library only
-// while there is work (session), or one calibredb process per call (calibredb, the fallback). A
-// content-server library always goes through calibredb.
+// How the library is reached: one long-lived calibre process (session; a local library it holds
+// only while there is work), or one calibredb process per call (calibredb, the fallback).
 const LibraryAccess = Schema.Literals(["session", "calibredb"])
 
 const MailSecurity = Schema.Literals(["tls", "starttls", "plain"])
