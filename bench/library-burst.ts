@@ -13,6 +13,7 @@ import { execFileSync } from "node:child_process"
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { Schema } from "effect"
 
 const rounds = Number(process.argv[2] ?? 3)
 const stories = Number(process.argv[3] ?? 40)
@@ -58,7 +59,12 @@ const writeIni = (file: string, chapters: number) => {
     `[teststory:${3100 + index}]\ntitle:Burst Story {{storyId}}\nauthor_list:Burst Author\ndateUpdated:${today}\nchaptertitles:${titles}\n`).join("\n"))
 }
 
-interface Interval { readonly call: string; readonly start: number; readonly end: number; readonly via?: string }
+// One library call or FanFicFare run, as the wrappers and the worker log it.
+const Interval = Schema.Struct({ call: Schema.String, start: Schema.Number, end: Schema.Number })
+type Interval = typeof Interval.Type
+const decodeInterval = Schema.decodeUnknownSync(Schema.fromJsonString(Interval))
+const decodeJobs = Schema.decodeUnknownSync(Schema.fromJsonString(Schema.Struct({ jobs: Schema.Array(Schema.Struct({ state: Schema.String })) })))
+const decodeBooks = Schema.decodeUnknownSync(Schema.fromJsonString(Schema.Array(Schema.Struct({ formats: Schema.Array(Schema.String) }))))
 
 const busyTime = (intervals: ReadonlyArray<Interval>) => {
   let total = 0
@@ -95,13 +101,11 @@ const burst = (version: { name: string; checkout: string }, round: number) => {
     const started = Date.now() / 1000
     cli("once")
     const ended = Date.now() / 1000
-    const logged: ReadonlyArray<Interval> = existsSync(timings)
-      ? readFileSync(timings, "utf8").trim().split("\n").map((line) => JSON.parse(line))
-      : []
+    const logged = existsSync(timings) ? readFileSync(timings, "utf8").trim().split("\n").map((line) => decodeInterval(line)) : []
     const inBurst = logged.filter((each) => each.start >= started && each.end <= ended + 1)
     const libraryCalls = inBurst.filter((each) => each.call !== "fanficfare")
-    const jobs: ReadonlyArray<{ state: string }> = JSON.parse(cli("status", "--json")).jobs
-    const books: ReadonlyArray<{ formats: ReadonlyArray<string> }> = JSON.parse(run("calibredb", ["list", "--with-library", library, "--for-machine", "--fields", "formats"], { env: calibreEnv }))
+    const jobs = decodeJobs(cli("status", "--json")).jobs
+    const books = decodeBooks(run("calibredb", ["list", "--with-library", library, "--for-machine", "--fields", "formats"], { env: calibreEnv }))
     const wall = ended - started
     return {
       version: version.name, round, phase: name, wallSeconds: wall, storiesPerMinute: (stories / wall) * 60,
