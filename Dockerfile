@@ -28,7 +28,7 @@ ENV DEBIAN_FRONTEND=noninteractive \
     HOME=/data
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY scripts/setup.sh scripts/fanficfare-requirements.txt scripts/fanficfare_sites.py ./scripts/
+COPY scripts/setup.sh scripts/fanficfare-requirements.txt scripts/fanficfare_sites.py scripts/calibre_worker.py ./scripts/
 # Production mode: Debian's calibre, apprise, tini and FanFicFare only; the bundle below needs no
 # node_modules.
 RUN --mount=type=secret,id=ca_bundle \

@@ -1,4 +1,4 @@
-import { Context, Effect, FileSystem, Layer, Option, Redacted, Ref, Result, Semaphore } from "effect"
+import { Context, Effect, FileSystem, Layer, Option, Redacted, Result, Semaphore } from "effect"
 import { join } from "node:path"
 import { AppConfig } from "../config/AppConfig.ts"
 import { ConfigError } from "../config/ConfigError.ts"
@@ -25,6 +25,7 @@ import { decodeUserRecords, parseCustomColumns, userFieldNames } from "./userFie
 import { storyRecord } from "./duplicateRecords.ts"
 import { type LibraryOperations, removeEmptyRecords, writeNewBook, writeUpdatedBook } from "./writeModes.ts"
 import { holdTempFolderOwnership, secretFolderPrefix } from "../process/tempFolders.ts"
+import { makeLibrarySession } from "./LibrarySession.ts"
 
 export type CalibreError = CalibreBusy | CalibreFailed | CalibreUnavailable | LibraryNotFound
 
@@ -78,7 +79,11 @@ export class Calibre extends Context.Service<Calibre, {
         })
       }
       if (!server) yield* prepareLocalLibrary(fs, library, options)
-      const credentials = server && config.username !== "" ? yield* passwordFileArguments(fs, config.username, config.password) : []
+      const passwordFile = server && config.username !== "" ? Option.some(yield* writePasswordFile(fs, config.password)) : Option.none<string>()
+      const credentials = Option.match(passwordFile, {
+        onNone: () => [],
+        onSome: (file) => ["--username", config.username, "--password", `<f:${file}>`]
+      })
       // Cover rendering uses QtWebEngine, which refuses to run as root without the first. calibre
       // needs a configuration folder it can write (a hardened service may have no writable home);
       // unless the user names one, it gets its own in the data folder.
@@ -87,19 +92,38 @@ export class Calibre extends Context.Service<Calibre, {
         environment["CALIBRE_CONFIG_DIRECTORY"] = join(dataDirectory(appConfig.values, process.env), "calibre-config")
       }
 
-      const calibredb = Effect.fn("Calibre.calibredb")(function* (operation: string, args: ReadonlyArray<string>) {
-        const result: CommandResult = yield* runCommand({
-          command: "calibredb",
-          args: [operation, "--with-library", library, ...credentials, ...args],
-          env: environment,
-          timeout: "5 minutes"
-        }).pipe(
-          oneAtATime.withPermits(1),
-          Effect.catchTags({
+      // The library goes through one long-lived calibre process unless the user asks for
+      // calibredb: a local one it holds only while there is work, a server it asks through
+      // calibredb's own client, with the same password file (LibrarySession.ts).
+      const sessionEnvironment = Option.match(passwordFile, {
+        onNone: () => environment,
+        onSome: (file) => ({ ...environment, AUTOMATED_FANFIC_CALIBRE_USERNAME: config.username, AUTOMATED_FANFIC_CALIBRE_PASSWORD_FILE: file })
+      })
+      const session = config.library_access === "session"
+        ? Option.some(yield* makeLibrarySession({ library, env: sessionEnvironment, requestTimeout: "5 minutes" }))
+        : Option.none()
+
+      // The permit covers the library's work only: a calibredb process's lingering children are
+      // waited for after it is released (runCommand.ts).
+      const oneCall = (operation: string, args: ReadonlyArray<string>) =>
+        Option.isSome(session)
+          ? session.value.run([operation, ...args]).pipe(oneAtATime.withPermits(1), Effect.catchTags({
+            CalibreWorkerUnavailable: (e) => Effect.fail(new CalibreUnavailable({ reason: e.message })),
+            CalibreWorkerFailed: (e) => Effect.fail(new CalibreFailed({ operation, exitCode: -1, detail: e.message }))
+          }))
+          : runCommand({
+            command: "calibredb",
+            args: [operation, "--with-library", library, ...credentials, ...args],
+            env: environment,
+            timeout: "5 minutes",
+            exclusive: oneAtATime.withPermits(1)
+          }).pipe(Effect.catchTags({
             CommandNotFound: (e) => Effect.fail(new CalibreUnavailable({ reason: e.message })),
             CommandTimedOut: (e) => Effect.fail(new CalibreFailed({ operation, exitCode: -1, detail: e.message }))
-          })
-        )
+          }))
+
+      const calibredb = Effect.fn("Calibre.calibredb")(function* (operation: string, args: ReadonlyArray<string>) {
+        const result: CommandResult = yield* oneCall(operation, args)
         if (isLockedByAnotherProgram(result.stderr)) return yield* new CalibreBusy({ library })
         return result
       })
@@ -126,8 +150,12 @@ export class Calibre extends Context.Service<Calibre, {
         return books.success
       })
 
-      const booksWithUrl = (url: string, emptyTitled?: string) =>
-        listBooks(emptyTitled === undefined ? exactUrlQuery(url) : `(${exactUrlQuery(url)}) or (${emptyRecordQuery(emptyTitled)})`)
+      const booksWithUrl = (url: string, also: { readonly emptyTitled?: string; readonly withBook?: number } = {}) =>
+        listBooks([
+          exactUrlQuery(url),
+          ...(also.emptyTitled === undefined ? [] : [emptyRecordQuery(also.emptyTitled)]),
+          ...(also.withBook === undefined ? [] : [`id:${also.withBook}`])
+        ].map((query) => `(${query})`).join(" or "))
 
       const linkedBooks = Effect.gen(function* () {
         const result = yield* checked("list", ["--for-machine", "--fields", linkedBookFields, "-s", linkedBooksQuery])
@@ -153,16 +181,20 @@ export class Calibre extends Context.Service<Calibre, {
       })
 
       const customColumns = Effect.map(checked("custom_columns", []), (result) => parseCustomColumns(result.stdout))
-      // Whether the library has the opt-in version column, asked once per process (a failed
-      // look-up is not remembered).
-      const knownColumns = yield* Ref.make(Option.none<ReadonlyArray<string>>())
-      const hasVersionColumn = Effect.gen(function* () {
-        const known = yield* Ref.get(knownColumns)
-        if (Option.isSome(known)) return known.value.includes(versionColumn)
+      // The library's custom columns, read once per opening of the library: the session counts
+      // its openings; calibredb opens it for every call, so there the version column's presence
+      // is asked once per process, as before (a failed look-up is not remembered).
+      const openings = () => Option.isSome(session) ? session.value.openings() : 0
+      let knownColumns: { readonly openings: number; readonly columns: ReadonlyArray<string> } | undefined
+      // One reader at a time, so jobs starting together wait for one read instead of each making it.
+      const oneColumnsRead = yield* Semaphore.make(1)
+      const rememberedColumns = oneColumnsRead.withPermits(1)(Effect.gen(function* () {
+        if (knownColumns !== undefined && knownColumns.openings === openings()) return knownColumns.columns
         const columns = yield* customColumns
-        yield* Ref.set(knownColumns, Option.some(columns))
-        return columns.includes(versionColumn)
-      })
+        knownColumns = { openings: openings(), columns }
+        return columns
+      }))
+      const hasVersionColumn = Effect.map(rememberedColumns, (columns) => columns.includes(versionColumn))
 
       const removeBook = Effect.fn("Calibre.removeBook")(function* (bookId: number) {
         yield* checked("remove", ["--permanent", String(bookId)])
@@ -191,7 +223,7 @@ export class Calibre extends Context.Service<Calibre, {
           yield* checked("add_format", [String(bookId), epub])
         }),
         removeBook,
-        customColumns,
+        customColumns: Option.isSome(session) ? rememberedColumns : customColumns,
         recordProducer: Effect.fn("Calibre.recordProducer")(function* (bookId: number, fanFicFareVersion: string) {
           if (yield* hasVersionColumn) yield* checked("set_custom", [versionColumn, String(bookId), fanFicFareVersion])
         }),
@@ -223,12 +255,12 @@ export class Calibre extends Context.Service<Calibre, {
 
 // calibredb reads "<f:path>" as "the password is in this file", which keeps it out of `ps`. Its
 // folder is named after this process, so a start after a SIGKILL removes it (tempFolders.ts).
-const passwordFileArguments = Effect.fnUntraced(function* (fs: FileSystem.FileSystem, username: string, password: Redacted.Redacted<string>) {
+const writePasswordFile = Effect.fnUntraced(function* (fs: FileSystem.FileSystem, password: Redacted.Redacted<string>) {
   yield* holdTempFolderOwnership
   const directory = yield* fs.makeTempDirectoryScoped({ prefix: secretFolderPrefix }).pipe(Effect.orDie)
   const file = join(directory, "password")
   yield* fs.writeFileString(file, Redacted.value(password), { mode: 0o600 }).pipe(Effect.orDie)
-  return ["--username", username, "--password", `<f:${file}>`]
+  return file
 })
 
 const prepareLocalLibrary = Effect.fnUntraced(function* (fs: FileSystem.FileSystem, library: string, options: CalibreOptions) {

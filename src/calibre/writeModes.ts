@@ -9,8 +9,9 @@ import { lostUserFields, restoreArguments, type UserRecord } from "./userFields.
 
 export interface LibraryOperations<E> {
   // Every record that carries the URL: one, unless a write was killed between its add and remove.
-  // With a title, also the empty records of that title (no file, no identifiers) a killed add left.
-  booksWithUrl(url: string, emptyTitled?: string): Effect.Effect<ReadonlyArray<LibraryBook>, E>
+  // Also, in the same read, the empty records of `emptyTitled` (no file, no identifiers) a killed
+  // add left, and the record `withBook`, whatever it carries.
+  booksWithUrl(url: string, also?: { readonly emptyTitled?: string; readonly withBook?: number }): Effect.Effect<ReadonlyArray<LibraryBook>, E>
   readBook(bookId: number): Effect.Effect<Option.Option<LibraryBook>, E>
   addBook(epub: string, options: { readonly duplicate: boolean }): Effect.Effect<number, E>
   replaceEpub(bookId: number, epub: string): Effect.Effect<void, E>
@@ -34,13 +35,44 @@ export const removeEmptyRecords = <E>(removeBook: (bookId: number) => Effect.Eff
       removeBook(shell.id)
     ), { discard: true })
 
+// Calibre stores "," in identifier values as "|" and matches them without regard to case.
+const sameUrl = (stored: string | undefined, url: string) =>
+  stored !== undefined && stored.toLowerCase() === url.replaceAll(",", "|").toLowerCase()
+
+// A freshly added record must carry the story's URL and an EPUB before anything else is
+// removed: calibredb adds a corrupt file as "Unknown" and exits 0.
+const checkAdded = <E>(library: LibraryOperations<E>, url: string, added: LibraryBook | undefined, bookId: number) =>
+  Effect.gen(function* () {
+    if (added === undefined) return yield* verifyFailed(`book ${bookId} is not in the library after it was added`)
+    if (!sameUrl(added.identifiers["url"], url) || !hasEpub(added)) {
+      yield* library.removeBook(bookId)
+      return yield* verifyFailed(`the added book has no EPUB with the URL ${url} (calibre could not read the file?); it was removed again`)
+    }
+  })
+
+const verifyAdded = <E>(library: LibraryOperations<E>, url: string, bookId: number) =>
+  Effect.flatMap(library.readBook(bookId), (added) => checkAdded(library, url, Option.getOrUndefined(added), bookId))
+
+interface Expected {
+  // The record before the write: the book must differ from it.
+  readonly before?: LibraryBook
+  // A re-adding write's old title, whose empty records a killed add left.
+  readonly emptyTitled?: string
+  // The book was just added: it is checked as an added record first, in the same read.
+  readonly justAdded?: boolean
+}
+
 // The book the URL leads to must be the expected one and the only one, hold an EPUB, and (when
 // given) differ from the record before the write. A re-adding write also clears the empty
 // records of the story's title that an earlier add killed part-way left: `add --duplicates`
-// never meets them, so nothing else would.
-const verifyBook = <E>(library: LibraryOperations<E>, url: string, bookId: number, before?: LibraryBook, emptyTitled?: string) =>
+// never meets them, so nothing else would. One read returns everything these checks need.
+const verifyBook = <E>(library: LibraryOperations<E>, url: string, bookId: number, expected: Expected = {}) =>
   Effect.gen(function* () {
-    const listed = yield* library.booksWithUrl(url, emptyTitled)
+    const listed = yield* library.booksWithUrl(url, {
+      ...(expected.emptyTitled === undefined ? {} : { emptyTitled: expected.emptyTitled }),
+      ...(expected.justAdded === true ? { withBook: bookId } : {})
+    })
+    if (expected.justAdded === true) yield* checkAdded(library, url, listed.find((book) => book.id === bookId), bookId)
     yield* removeEmptyRecords(library.removeBook, listed.filter(isEmptyRecord))
     const found = listed.filter((book) => !isEmptyRecord(book))
     const book = found[0]
@@ -48,34 +80,18 @@ const verifyBook = <E>(library: LibraryOperations<E>, url: string, bookId: numbe
     if (found.length > 1) return yield* verifyFailed(`books ${found.map((each) => each.id).join(", ")} all have the URL ${url} after the write; the next try keeps one`)
     if (book.id !== bookId) return yield* verifyFailed(`the URL ${url} leads to book ${book.id}, expected ${bookId}`)
     if (!hasEpub(book)) return yield* verifyFailed(`book ${bookId} has no EPUB after the write`)
+    const before = expected.before
     if (before !== undefined && book.last_modified === before.last_modified && book.size === before.size) {
       return yield* verifyFailed(`book ${bookId} did not change: calibredb reported success but kept the old file`)
     }
     return book
   })
 
-// Calibre stores "," in identifier values as "|" and matches them without regard to case.
-const sameUrl = (stored: string | undefined, url: string) =>
-  stored !== undefined && stored.toLowerCase() === url.replaceAll(",", "|").toLowerCase()
-
-// A freshly added record must carry the story's URL and an EPUB before anything else is
-// removed: calibredb adds a corrupt file as "Unknown" and exits 0.
-const verifyAdded = <E>(library: LibraryOperations<E>, url: string, bookId: number) =>
-  Effect.gen(function* () {
-    const added = yield* library.readBook(bookId)
-    if (Option.isNone(added)) return yield* verifyFailed(`book ${bookId} is not in the library after it was added`)
-    if (!sameUrl(added.value.identifiers["url"], url) || !hasEpub(added.value)) {
-      yield* library.removeBook(bookId)
-      return yield* verifyFailed(`the added book has no EPUB with the URL ${url} (calibre could not read the file?); it was removed again`)
-    }
-  })
-
 export const writeNewBook = <E>(library: LibraryOperations<E>, url: string, epub: string, producedBy: string) =>
   Effect.gen(function* () {
     const bookId = yield* library.addBook(epub, { duplicate: false })
-    yield* verifyAdded(library, url, bookId)
     yield* library.recordProducer(bookId, producedBy)
-    yield* verifyBook(library, url, bookId)
+    yield* verifyBook(library, url, bookId, { justAdded: true })
     return bookId
   })
 
@@ -91,7 +107,7 @@ export const writeUpdatedBook = <E>(
     if (mode === "add_format") {
       yield* library.replaceEpub(existing.id, epub)
       yield* library.recordProducer(existing.id, producedBy)
-      yield* verifyBook(library, url, existing.id, existing)
+      yield* verifyBook(library, url, existing.id, { before: existing })
       return existing.id
     }
     const columns = mode === "preserve_metadata" ? yield* library.customColumns : []
@@ -111,6 +127,6 @@ export const writeUpdatedBook = <E>(
     }
     yield* library.recordProducer(newId, producedBy)
     yield* library.removeBook(existing.id)
-    yield* verifyBook(library, url, newId, undefined, existing.title)
+    yield* verifyBook(library, url, newId, { emptyTitled: existing.title })
     return newId
   })

@@ -29,6 +29,10 @@ export type UpdateMethod = typeof UpdateMethod.Type
 export const MetadataPreservationMode = Schema.Literals(["remove_add", "preserve_metadata", "add_format"])
 export type MetadataPreservationMode = typeof MetadataPreservationMode.Type
 
+// How the library is reached: one long-lived calibre process (session; a local library it holds
+// only while there is work), or one calibredb process per call (calibredb, the fallback).
+const LibraryAccess = Schema.Literals(["session", "calibredb"])
+
 const MailSecurity = Schema.Literals(["tls", "starttls", "plain"])
 type MailSecurity = typeof MailSecurity.Type
 
@@ -65,7 +69,8 @@ const CalibreSection = Schema.Struct({
   default_ini: withDefault(Schema.Trim, ""),
   personal_ini: withDefault(Schema.Trim, ""),
   update_method: withDefault(UpdateMethod, "update"),
-  metadata_preservation_mode: withDefault(MetadataPreservationMode, "remove_add")
+  metadata_preservation_mode: withDefault(MetadataPreservationMode, "remove_add"),
+  library_access: withDefault(LibraryAccess, "session")
 })
 
 const PushbulletSection = Schema.Struct({

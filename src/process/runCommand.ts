@@ -23,6 +23,9 @@ export interface CommandRequest {
   readonly input?: string
   /** How long it may run before its whole process group is killed. */
   readonly timeout: Duration.Input
+  /** Wraps the child's run from its start until it exits (a one-at-a-time permit). The wait for
+   * the rest of its process group to be gone comes after: a permit is never held for that. */
+  readonly exclusive?: <A, E, R>(running: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 }
 
 export interface CommandResult {
@@ -70,22 +73,26 @@ export const runCommand = Effect.fn("runCommand")(function* (request: CommandReq
     // A child names its owner's lock (children.ts), so the owner must hold it before the first child.
     yield* holdOwnerLock(tempOwnerLock).pipe(Effect.mapError((error) => new CommandNotFound({ command: request.command, reason: error.message })))
     const [command, ...args] = launch(request.command, request.args)
-    const handle = yield* spawner.spawn(
-      ChildProcess.make(command ?? request.command, args, {
-        ...(request.cwd === undefined ? {} : { cwd: request.cwd }),
-        env: { ...request.env, ...childEnvironment },
-        extendEnv: true,
-        stdin: request.input === undefined ? "ignore" : Stream.make(new TextEncoder().encode(request.input)),
-        forceKillAfter: "3 seconds"
-      })
-    )
-    const pid = Number(handle.pid)
-    children.track(pid)
-    yield* Effect.addFinalizer(() => Effect.sync(() => children.untrack(pid)))
-    const [stdout, stderr, exitCode] = yield* Effect.all(
-      [collect(handle.stdout), collect(handle.stderr), handle.exitCode.pipe(Effect.catchTag("PlatformError", signalExit))],
-      { concurrency: "unbounded" }
-    )
+    const running = Effect.gen(function* () {
+      // Its clean-up (signal the group, wait until it is gone) belongs to the enclosing scope.
+      const handle = yield* spawner.spawn(
+        ChildProcess.make(command ?? request.command, args, {
+          ...(request.cwd === undefined ? {} : { cwd: request.cwd }),
+          env: { ...request.env, ...childEnvironment },
+          extendEnv: true,
+          stdin: request.input === undefined ? "ignore" : Stream.make(new TextEncoder().encode(request.input)),
+          forceKillAfter: "3 seconds"
+        })
+      )
+      const pid = Number(handle.pid)
+      children.track(pid)
+      yield* Effect.addFinalizer(() => Effect.sync(() => children.untrack(pid)))
+      return yield* Effect.all(
+        [collect(handle.stdout), collect(handle.stderr), handle.exitCode.pipe(Effect.catchTag("PlatformError", signalExit))],
+        { concurrency: "unbounded" }
+      )
+    })
+    const [stdout, stderr, exitCode] = yield* (request.exclusive === undefined ? running : request.exclusive(running))
     const result: CommandResult = { exitCode: Number(exitCode), stdout, stderr }
     const notStarted = launcherCouldNotStart(result)
     if (notStarted !== undefined) return yield* new CommandNotFound({ command: request.command, reason: notStarted })

@@ -174,6 +174,14 @@ describe("a library held by calibre-server", () => {
         expect(id).toBeGreaterThan(1)
       })))
 
+  it.effect("with library_access = \"calibredb\", one calibredb process per call reaches the server too", () =>
+    withCalibre(`[calibre]\npath = "${server?.url}"\nusername = "writer"\npassword = "writer-pass"\nlibrary_access = "calibredb"\n`, (calibre) =>
+      Effect.gen(function* () {
+        expect(Option.isSome(yield* calibre.findByUrl("http://test1.com?sid=123"))).toBe(true)
+        const error = yield* Effect.flip(calibre.exportEpub(999, join(scratch, "out-calibredb")))
+        expect(error._tag).toBe("CalibreFailed")
+      })))
+
   it.effect("a wrong password fails clearly and the password appears nowhere", () =>
     withCalibre(`[calibre]\npath = "${server?.url}"\nusername = "writer"\npassword = "not-the-pass-7731"\n`, (calibre) =>
       Effect.gen(function* () {

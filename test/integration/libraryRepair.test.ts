@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
-import { execFileSync } from "node:child_process"
 import { existsSync, mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { runCli } from "../support/cli.ts"
-import { listLibrary, requireRealComponents } from "../support/components.ts"
+import { calibredbWhenFree, listLibrary, requireRealComponents } from "../support/components.ts"
 import { scratchFolder } from "../support/scratch.ts"
 
 // What a calibredb write killed part-way leaves in the library, and how the story's next job
@@ -12,8 +11,7 @@ import { scratchFolder } from "../support/scratch.ts"
 const scratch = scratchFolder("automated-fanfic-repair-")
 const temp = join(scratch, "tmp")
 
-const calibredb = (library: string, command: string, ...args: ReadonlyArray<string>) =>
-  execFileSync("calibredb", [command, "--with-library", library, ...args], { encoding: "utf8", env: { ...process.env, QTWEBENGINE_DISABLE_SANDBOX: "1" } })
+const calibredb = (library: string, command: string, ...args: ReadonlyArray<string>) => calibredbWhenFree([command, "--with-library", library, ...args])
 
 const env = (library: string) => ({ FFDL_DATA__DIR: `${library}-data`, FFDL_CALIBRE__PATH: library, TMPDIR: temp })
 

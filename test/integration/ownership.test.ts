@@ -102,14 +102,15 @@ describe("work folders", () => {
 
   it("that vanishes under a job is that job's failure, tried again later, not a broken FanFicFare", async () => {
     // A calibredb that, while the job looks the story up, removes every work folder (as a
-    // careless cleaner of the temporary folder would).
+    // careless cleaner of the temporary folder would); one calibredb process per call, so the
+    // wrapper sees the look-up.
     const wrappers = join(scratch, "bin")
     mkdirSync(wrappers, { recursive: true })
     const real = execFileSync("sh", ["-c", "command -v calibredb"], { encoding: "utf8" }).trim()
     writeFileSync(join(wrappers, "calibredb"), `#!/bin/sh\n[ "$1" = list ] && rm -rf "$TMPDIR"/automated-fanfic-job-*\nexec ${real} "$@"\n`)
     chmodSync(join(wrappers, "calibredb"), 0o755)
     expect((await runCli(["add", "http://test1.com?sid=71"], { env: env("vanish") })).code).toBe(0)
-    const run = await runCli(["once"], { env: env("vanish", { PATH: `${wrappers}:${process.env["PATH"] ?? ""}` }) })
+    const run = await runCli(["once"], { env: env("vanish", { PATH: `${wrappers}:${process.env["PATH"] ?? ""}`, FFDL_CALIBRE__LIBRARY_ACCESS: "calibredb" }) })
     expect(run.stderr).not.toContain("FanFicFare cannot run")
     expect(run.stdout).toContain("vanished during the run")
     expect(run.code, run.stderr).toBe(1)

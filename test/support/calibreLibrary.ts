@@ -5,13 +5,14 @@ import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { Calibre } from "../../src/calibre/Calibre.ts"
 import { AppConfig } from "../../src/config/AppConfig.ts"
+import { calibredbWhenFree } from "./components.ts"
 import { repoRoot } from "./paths.ts"
 
 // Real Calibre libraries, EPUBs from the real FanFicFare, and a real calibre-server, for tests.
 
 const env = { ...process.env, QTWEBENGINE_DISABLE_SANDBOX: "1" }
 
-export const calibredb = (...args: ReadonlyArray<string>) => execFileSync("calibredb", [...args], { encoding: "utf8", env })
+export const calibredb = (...args: ReadonlyArray<string>) => calibredbWhenFree(args)
 
 export const calibreLayer = (toml: string) =>
   Calibre.layer({ createLibrary: false }).pipe(Layer.provideMerge(AppConfig.layerFromText(toml)), Layer.provideMerge(NodeServices.layer))

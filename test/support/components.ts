@@ -14,6 +14,24 @@ export const requireRealComponents = () => {
   }
 }
 
+const calibreEnv = { ...process.env, QTWEBENGINE_DISABLE_SANDBOX: "1" }
+const pause = new Int32Array(new SharedArrayBuffer(4))
+
+// calibredb run the way a person would run it next to the program: the library session holds
+// the library until it has been idle for 2 s, and calibredb says "busy" until then, so a busy
+// answer is tried again for a while. Anything else (a failure, the output) is calibredb's own.
+export const calibredbWhenFree = (args: ReadonlyArray<string>, waitSeconds = 15): string => {
+  for (let waited = 0; ; waited += 0.25) {
+    try {
+      return execFileSync("calibredb", [...args], { encoding: "utf8", env: calibreEnv, stdio: ["ignore", "pipe", "pipe"] })
+    } catch (error) {
+      const busy = error instanceof Error && "stderr" in error && String(error.stderr).includes("Another calibre program")
+      if (!busy || waited >= waitSeconds) throw error
+      Atomics.wait(pause, 0, 0, 250)
+    }
+  }
+}
+
 export interface LibraryRecord {
   readonly id: number
   readonly title: string
@@ -23,7 +41,4 @@ export interface LibraryRecord {
 
 // Reads a library straight through calibredb, independently of the code under test.
 export const listLibrary = (library: string): ReadonlyArray<LibraryRecord> =>
-  JSON.parse(execFileSync("calibredb", ["list", "--with-library", library, "--for-machine", "--fields", "title,identifiers,formats"], {
-    encoding: "utf8",
-    env: { ...process.env, QTWEBENGINE_DISABLE_SANDBOX: "1" }
-  }))
+  JSON.parse(calibredbWhenFree(["list", "--with-library", library, "--for-machine", "--fields", "title,identifiers,formats"]))

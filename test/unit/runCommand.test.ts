@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { NodeServices } from "@effect/platform-node"
-import { Effect, Fiber } from "effect"
+import { Effect, Fiber, Semaphore } from "effect"
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
@@ -23,6 +23,27 @@ describe("runCommand", () => {
     Effect.gen(function* () {
       const error = yield* Effect.flip(runCommand({ command: "/no/such/program", args: [], timeout: "30 seconds" }))
       expect(error._tag).toBe("CommandNotFound")
+    }).pipe(Effect.provide(NodeServices.layer)))
+
+  // calibredb's children linger after it exits; the permit of the next library call must not
+  // wait for them (the process group is cleaned up after the permit is released).
+  it.live("the exclusive wrapper ends when the child exits, before its lingering process group is gone", () =>
+    Effect.gen(function* () {
+      const permit = yield* Semaphore.make(1)
+      const started = Date.now()
+      const command = yield* Effect.forkChild(runCommand({
+        command: "sh",
+        args: ["-c", "(trap '' TERM; sleep 2) >/dev/null 2>&1 & exit 0"],
+        timeout: "30 seconds",
+        exclusive: permit.withPermits(1)
+      }))
+      yield* Effect.sleep("200 millis")
+      yield* permit.withPermits(1)(Effect.void)
+      const permitFreeAfter = Date.now() - started
+      yield* Fiber.join(command)
+      const commandDoneAfter = Date.now() - started
+      expect(permitFreeAfter).toBeLessThan(1500)
+      expect(commandDoneAfter).toBeGreaterThanOrEqual(1800)
     }).pipe(Effect.provide(NodeServices.layer)))
 
   // What a second SIGTERM does before it exits: every running child's whole group (here a shell
