@@ -2,9 +2,9 @@ import { Context, Effect, FileSystem, Layer, Option, Redacted, Result, Semaphore
 import { join } from "node:path"
 import { AppConfig } from "../config/AppConfig.ts"
 import { ConfigError } from "../config/ConfigError.ts"
-import { dataDirectory } from "../config/dataDir.ts"
 import type { MetadataPreservationMode } from "../config/ConfigSchema.ts"
-import { type CommandResult, makeCommandRunner } from "../process/runCommand.ts"
+import { CommandRunner } from "../process/CommandRunner.ts"
+import type { CommandResult } from "../process/runCommand.ts"
 import {
   decodeBookList,
   decodeLinkedBooks,
@@ -20,17 +20,18 @@ import {
   parseAddedIds,
   refusedDuplicates
 } from "./calibredbOutput.ts"
-import { CalibreBusy, CalibreFailed, CalibreUnavailable, LibraryNotFound } from "./CalibreErrors.ts"
+import { CalibreBusy, CalibreFailed, CalibreUnavailable, type CalibreUnusable, LibraryNotFound } from "./CalibreErrors.ts"
 import { decodeUserRecords, parseCustomColumns, userFieldNames } from "./userFields.ts"
 import { storyRecord } from "./duplicateRecords.ts"
 import { type LibraryOperations, removeEmptyRecords, writeNewBook, writeUpdatedBook } from "./writeModes.ts"
 import { holdTempFolderOwnership, secretFolderPrefix } from "../process/tempFolders.ts"
 import { makeLibrarySession } from "./LibrarySession.ts"
 
-export type CalibreError = CalibreBusy | CalibreFailed | CalibreUnavailable | LibraryNotFound
+/** Any error a library call ends with: the library unusable for the run, or this one call failed. */
+export type CalibreError = CalibreUnusable | CalibreFailed
 
-export interface CalibreOptions {
-  // Only the walking-skeleton demo may create a library; a typo in a real path must not.
+interface CalibreOptions {
+  /** Create a missing local library (only `once --create-library` does: a typo in a real path must not). */
   readonly createLibrary: boolean
 }
 
@@ -38,21 +39,25 @@ const isServer = (path: string) => /^https?:\/\//.test(path)
 
 // A text column with this label, created by the user, receives the FanFicFare version that
 // wrote each book (Calibre has no standard field for it).
-export const versionColumn = "fanficfare_version"
+const versionColumn = "fanficfare_version"
 
 export class Calibre extends Context.Service<Calibre, {
+  /** The library as configured: a folder, or a content-server URL. */
   readonly library: string
-  // The story's record. Several records with the URL (a write killed part-way) are settled into one first.
+  /** The story's record. Several records with the URL (a write killed part-way) are settled into one first. */
   findByUrl(url: string): Effect.Effect<Option.Option<LibraryBook>, CalibreError>
-  // Every book with a url identifier, in one call.
+  /** Every book with a url identifier, in one call. */
   readonly linkedBooks: Effect.Effect<ReadonlyArray<LinkedBook>, CalibreError>
+  /** Copies the book's EPUB into `directory` as `<bookId>.epub` and returns its path; fails when it has none. */
   exportEpub(bookId: number, directory: string): Effect.Effect<string, CalibreError>
-  // A new story: add it and check it is there under its URL. Returns the book id.
+  /** A new story: add it and check it is there under its URL. Returns the book id. */
   addStory(url: string, epub: string, producedBy: string): Effect.Effect<number, CalibreError>
-  // A story Calibre has: write the new EPUB by metadata_preservation_mode. Returns the book id,
-  // which is new for the modes that re-add.
+  /**
+   * A story Calibre has: write the new EPUB by metadata_preservation_mode. Returns the book id,
+   * which is new for the modes that re-add.
+   */
   updateStory(url: string, existing: LibraryBook, epub: string, producedBy: string): Effect.Effect<number, CalibreError>
-  // A record that has the story's URL but no EPUB: the file goes into it, every field kept.
+  /** A record that has the story's URL but no EPUB: the file goes into it, every field kept. */
   attachEpub(url: string, existing: LibraryBook, epub: string, producedBy: string): Effect.Effect<number, CalibreError>
 }>()("automated-fanfic/calibre/Calibre") {
   static readonly layer = (options: CalibreOptions) => Layer.effect(
@@ -62,7 +67,7 @@ export class Calibre extends Context.Service<Calibre, {
       const config = appConfig.values.calibre
       const mode: MetadataPreservationMode = config.metadata_preservation_mode
       const fs = yield* FileSystem.FileSystem
-      const runCommand = yield* makeCommandRunner
+      const runner = yield* CommandRunner
       // calibredb holds one lock per user for the whole machine: one call at a time, process-wide.
       const oneAtATime = yield* Semaphore.make(1)
       const library = config.path
@@ -85,12 +90,8 @@ export class Calibre extends Context.Service<Calibre, {
         onSome: (file) => ["--username", config.username, "--password", `<f:${file}>`]
       })
       // Cover rendering uses QtWebEngine, which refuses to run as root without the first. calibre
-      // needs a configuration folder it can write (a hardened service may have no writable home);
-      // unless the user names one, it gets its own in the data folder.
-      const environment: Record<string, string> = { QTWEBENGINE_DISABLE_SANDBOX: "1" }
-      if (!process.env["CALIBRE_CONFIG_DIRECTORY"]) {
-        environment["CALIBRE_CONFIG_DIRECTORY"] = join(dataDirectory(appConfig.values, process.env), "calibre-config")
-      }
+      // needs a configuration folder it can write (AppConfig.calibreConfigDir).
+      const environment: Record<string, string> = { QTWEBENGINE_DISABLE_SANDBOX: "1", CALIBRE_CONFIG_DIRECTORY: appConfig.calibreConfigDir }
 
       // The library goes through one long-lived calibre process unless the user asks for
       // calibredb: a local one it holds only while there is work, a server it asks through
@@ -111,7 +112,7 @@ export class Calibre extends Context.Service<Calibre, {
             CalibreWorkerUnavailable: (e) => Effect.fail(new CalibreUnavailable({ reason: e.message })),
             CalibreWorkerFailed: (e) => Effect.fail(new CalibreFailed({ operation, exitCode: -1, detail: e.message }))
           }))
-          : runCommand({
+          : runner.run({
             command: "calibredb",
             args: [operation, "--with-library", library, ...credentials, ...args],
             env: environment,
@@ -250,7 +251,7 @@ export class Calibre extends Context.Service<Calibre, {
         attachEpub: (url, existing, epub, producedBy) => writeUpdatedBook(operations, "add_format", url, existing, epub, producedBy)
       })
     })
-  )
+  ).pipe(Layer.provide(CommandRunner.layer))
 }
 
 // calibredb reads "<f:path>" as "the password is in this file", which keeps it out of `ps`. Its

@@ -42,38 +42,49 @@ const Answer = Schema.Struct({
 })
 const decodeAnswer = Schema.decodeUnknownResult(Schema.fromJsonString(Answer))
 
-export interface LibrarySessionOptions {
+interface LibrarySessionOptions {
+  /** The library: a folder, or a content-server URL. */
   readonly library: string
+  /** Variables added to the worker's environment (calibre's config folder, server credentials). */
   readonly env: Readonly<Record<string, string>>
-  // A request not answered in this time means a hung worker.
+  /** A request not answered in this time means a hung worker. */
   readonly requestTimeout: Duration.Input
-  // The worker closes the library (and releases calibre's lock) after this long without work.
+  /** The worker closes the library (and releases calibre's lock) after this long without work. */
   readonly idle?: Duration.Input
-  // The worker process itself ends after this long without work (starting one costs ~0.5 s).
+  /** The worker process itself ends after this long without work (starting one costs ~0.5 s). */
   readonly processIdle?: Duration.Input
+  /** The worker's command line before the library argument (tests start a stand-in); calibre-debug -e the script otherwise. */
   readonly command?: ReadonlyArray<string>
 }
 
 export interface LibrarySession {
+  /** Runs one calibredb command line (without --with-library) in the worker; answers what calibredb would have printed. */
   run(args: ReadonlyArray<string>): Effect.Effect<CommandResult, CalibreWorkerFailed | CalibreWorkerUnavailable>
-  // Counts the times the library was opened: what was read of it under an older count (custom
-  // columns) may have been changed by another program in between.
+  /**
+   * Counts the times the library was opened: what was read of it under an older count (custom
+   * columns) may have been changed by another program in between.
+   */
   readonly openings: () => number
-  // The worker's process id, for tests that kill or stop it.
+  /** The worker's process id, for tests that kill or stop it. */
   readonly pid: () => number | undefined
 }
 
 type Outcome = Result.Result<CommandResult, { readonly reason: string; readonly notStarted: boolean }>
 
 interface Worker {
+  /** The calibre-debug process. */
   readonly child: ChildProcessWithoutNullStreams
+  /** The requests sent and not yet answered, by id, each with what resumes its caller. */
   readonly pending: Map<number, (outcome: Outcome) => void>
+  /** Output received after the last complete answer line. */
   stdout: string
+  /** The end of its standard error, for the message when it dies. */
   stderrTail: string
+  /** Ended: killed, exited or failed to start; never sent to again. */
   gone: boolean
 }
 
-export const workerScript = (): string => join(projectRoot() ?? process.cwd(), "scripts", "calibre_worker.py")
+const workerScript = (): string => join(projectRoot() ?? process.cwd(), "scripts", "calibre_worker.py")
 
 // Only a second add could create a second book; every other command may simply run again.
 const mayRepeat = (args: ReadonlyArray<string>) => args[0] !== "add"

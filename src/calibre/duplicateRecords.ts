@@ -11,7 +11,7 @@ import type { LibraryOperations } from "./writeModes.ts"
 
 const newestFirst = (books: ReadonlyArray<LibraryBook>) => [...books].sort((a, b) => b.id - a.id)
 
-export const keeperOf = (books: ReadonlyArray<LibraryBook>): LibraryBook | undefined => {
+const keeperOf = (books: ReadonlyArray<LibraryBook>): LibraryBook | undefined => {
   const ordered = newestFirst(books)
   return ordered.find(hasEpub) ?? ordered[0]
 }

@@ -8,18 +8,27 @@ import { lostUserFields, restoreArguments, type UserRecord } from "./userFields.
 // adds before it removes, and every write is read back: a mismatch is a failure, never success.
 
 export interface LibraryOperations<E> {
-  // Every record that carries the URL: one, unless a write was killed between its add and remove.
-  // Also, in the same read, the empty records of `emptyTitled` (no file, no identifiers) a killed
-  // add left, and the record `withBook`, whatever it carries.
+  /**
+   * Every record that carries the URL: one, unless a write was killed between its add and remove.
+   * Also, in the same read, the empty records of `emptyTitled` (no file, no identifiers) a killed
+   * add left, and the record `withBook`, whatever it carries.
+   */
   booksWithUrl(url: string, also?: { readonly emptyTitled?: string; readonly withBook?: number }): Effect.Effect<ReadonlyArray<LibraryBook>, E>
+  /** The record with this id, if the library has it. */
   readBook(bookId: number): Effect.Effect<Option.Option<LibraryBook>, E>
+  /** Adds the EPUB as a new record (`duplicate`: even when a book of that title exists) and returns its id. */
   addBook(epub: string, options: { readonly duplicate: boolean }): Effect.Effect<number, E>
+  /** Puts the EPUB into the record in place of its current one, every field kept. */
   replaceEpub(bookId: number, epub: string): Effect.Effect<void, E>
+  /** Deletes the record and its files for good. */
   removeBook(bookId: number): Effect.Effect<void, E>
+  /** The labels of the library's custom columns. */
   customColumns: Effect.Effect<ReadonlyArray<string>, E>
+  /** The fields a user may have set on the record (tags, rating, series, these custom columns…), to carry over. */
   readUserRecord(bookId: number, customColumns: ReadonlyArray<string>): Effect.Effect<UserRecord, E>
+  /** Sets fields on the record, given as `set_metadata --field` arguments. */
   setFields(bookId: number, args: ReadonlyArray<string>): Effect.Effect<void, E>
-  // Notes which FanFicFare version wrote the book, where the library has a column for it.
+  /** Notes which FanFicFare version wrote the book, where the library has a column for it. */
   recordProducer(bookId: number, fanFicFareVersion: string): Effect.Effect<void, E>
 }
 
@@ -54,11 +63,11 @@ const verifyAdded = <E>(library: LibraryOperations<E>, url: string, bookId: numb
   Effect.flatMap(library.readBook(bookId), (added) => checkAdded(library, url, Option.getOrUndefined(added), bookId))
 
 interface Expected {
-  // The record before the write: the book must differ from it.
+  /** The record before the write: the book must differ from it. */
   readonly before?: LibraryBook
-  // A re-adding write's old title, whose empty records a killed add left.
+  /** A re-adding write's old title, whose empty records a killed add left. */
   readonly emptyTitled?: string
-  // The book was just added: it is checked as an added record first, in the same read.
+  /** The book was just added: it is checked as an added record first, in the same read. */
   readonly justAdded?: boolean
 }
 

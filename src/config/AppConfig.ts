@@ -1,4 +1,5 @@
 import { Context, Effect, FileSystem, Layer } from "effect"
+import { join } from "node:path"
 import { ConfigError } from "./ConfigError.ts"
 import { dataDirectory } from "./dataDir.ts"
 import { GlobalOptions, type StartOptions } from "./GlobalOptions.ts"
@@ -20,6 +21,11 @@ interface ConfigSource {
 interface Configuration extends LoadedConfig {
   /** Where the job store and the daemon's health file live (dataDir.ts says how it is chosen). */
   readonly dataDir: string
+  /**
+   * The folder calibre keeps its settings in: $CALIBRE_CONFIG_DIRECTORY when the user names one,
+   * else one in the data folder (a hardened service may have no writable home).
+   */
+  readonly calibreConfigDir: string
 }
 
 const defaultConfigPath = "config.toml"
@@ -47,10 +53,10 @@ const loadConfig = Effect.fn("AppConfig.load")(function* (source: ConfigSource) 
   return yield* Effect.fromResult(interpretConfig(text, source.path, source.environment))
 })
 
-const withDataDir = (environment: Readonly<Record<string, string | undefined>>) => (config: LoadedConfig): Configuration => ({
-  ...config,
-  dataDir: dataDirectory(config.values, environment)
-})
+const withDataDir = (environment: Readonly<Record<string, string | undefined>>) => (config: LoadedConfig): Configuration => {
+  const dataDir = dataDirectory(config.values, environment)
+  return { ...config, dataDir, calibreConfigDir: environment["CALIBRE_CONFIG_DIRECTORY"] || join(dataDir, "calibre-config") }
+}
 
 export class AppConfig extends Context.Service<AppConfig, Configuration>()("automated-fanfic/config/AppConfig") {
   // The file and environment the program was started with.
