@@ -10,7 +10,7 @@
 // start-up, ~0.4 s once per burst, is not in it); FanFicFare by a wrapper named in
 // [fanficfare] path. Idle is the part of a burst when neither the library nor FanFicFare worked.
 import { execFileSync } from "node:child_process"
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs"
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Schema } from "effect"
@@ -150,3 +150,4 @@ for (const phase of ["new", "update"]) {
 }
 console.log(`every burst correct (${stories} books with one EPUB, every job done): ${results.every((each) => each.correct)}`)
 run("git", ["worktree", "remove", "--force", before])
+rmSync(scratch, { recursive: true, force: true })
