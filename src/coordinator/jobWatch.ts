@@ -23,11 +23,11 @@ export const pausedReason = (job: Job, story: WatchedStory | undefined): string 
 const decodeMethod = Schema.decodeUnknownOption(UpdateMethod)
 
 export const refreshOptionsFor = (job: Job, story: WatchedStory | undefined, force: boolean): RefreshOptions => {
-  const method = story?.update_method === null || story === undefined ? undefined : decodeMethod(story.update_method)
+  const method = story?.updateMethod === null || story === undefined ? undefined : decodeMethod(story.updateMethod)
   // Only requests that do not already say there is news are checked first, and only when the
   // store knows the chapter count to compare with.
   const checkFirst = !force && job.origins.length > 0 && job.origins.every(isWatchOrigin) && story?.chapters !== null && story !== undefined
-    ? { chapters: story.chapters ?? 0, dateUpdated: story.date_updated }
+    ? { chapters: story.chapters ?? 0, dateUpdated: story.dateUpdated }
     : undefined
   return {
     force,

@@ -34,8 +34,8 @@ export const siteStates = (data: Pick<StatusData, "sites" | "jobs">): ReadonlyAr
 
 export const sourceJson = (source: SourceState) => ({
   source: source.source,
-  lastRunAt: source.last_run_at,
-  nextRunAt: source.next_run_at,
+  lastRunAt: source.lastRunAt,
+  nextRunAt: source.nextRunAt,
   found: source.found,
   error: source.error
 })
@@ -50,13 +50,13 @@ export const statusJson = (data: StatusData) => ({
   sites: siteStates(data).map((site) => ({ ...site, paused: isPaused(site, data.now), state: describeSite(site, data.now) })),
   stories: data.stories.map((story) => {
     const watched = watchSettings(data.watched).get(story.key)
-    return watched === undefined ? story : { ...story, status: watched.status, watch: watched.watch, updateMethod: watched.update_method, checkedAt: watched.checked_at }
+    return watched === undefined ? story : { ...story, status: watched.status, watch: watched.watch, updateMethod: watched.updateMethod, checkedAt: watched.checkedAt }
   }),
   jobs: data.jobs
 })
 
 const sourceLine = (source: SourceState) =>
-  `  ${source.source}  last ${when(source.last_run_at)}  next ${when(source.next_run_at)}  ` +
+  `  ${source.source}  last ${when(source.lastRunAt)}  next ${when(source.nextRunAt)}  ` +
   (source.error === null ? `${source.found} found` : `error: ${source.error}`)
 
 const jobLine = (job: Job) =>
@@ -71,7 +71,7 @@ const storyLine = (watched: ReadonlyMap<string, WatchedStory>) => (story: Story)
 
 const watchNote = (story: WatchedStory | undefined) =>
   (story === undefined || story.watch === "follow" ? "" : `[${story.watch}] `) +
-  (story?.update_method === null || story === undefined ? "" : `[${story.update_method}] `)
+  (story?.updateMethod === null || story === undefined ? "" : `[${story.updateMethod}] `)
 
 export const statusText = (data: StatusData): ReadonlyArray<string> => {
   const sources = (data.sources ?? []).length === 0 ? [] : ["watch sources:", ...(data.sources ?? []).map(sourceLine)]

@@ -1,6 +1,8 @@
-import { Clock, Effect, Schema } from "effect"
+import { Clock, Effect, Schema, Struct } from "effect"
 import type { Access, StoreError } from "./database.ts"
+import { Story } from "./entities.ts"
 import type { JobEvents } from "./jobEvents.ts"
+import { storyColumns } from "./rows.ts"
 
 // What the watch sources keep in the Store: the stories read in from Calibre, what each
 // story's site said when last asked, whether a story is followed, and each source's last run.
@@ -42,37 +44,53 @@ interface SiteFacts {
   readonly author?: string | undefined
 }
 
-const WatchedStoryRow = Schema.Struct({
-  key: Schema.String,
-  url: Schema.String,
-  site: Schema.String,
-  title: Schema.NullOr(Schema.String),
-  chapters: Schema.NullOr(Schema.Int),
+// A story as the watch sources see it: the Story, and what its site said when last asked, whether
+// it is followed, and its jobs.
+const WatchedStory = Story.mapFields(Struct.assign({
+  /** In-Progress or Completed, as the site or the book's tags last said; null when none said. */
   status: Schema.NullOr(Schema.String),
-  date_updated: Schema.NullOr(Schema.String),
+  /** The site's last update date, as FanFicFare prints it; null when not known. */
+  dateUpdated: Schema.NullOr(Schema.String),
+  /** Whether the sweep follows it, a person paused or ignored it, or the site lost it. */
   watch: WatchState,
-  update_method: Schema.NullOr(Schema.String),
-  checked_at: Schema.NullOr(Schema.Number),
-  // When the row last changed (for an imported story, when it was imported).
-  updated_at: Schema.Number,
-  // When a job for it last ended, and whether one is open now.
-  last_run_at: Schema.NullOr(Schema.Number),
-  open_job: Schema.Int
-})
-export type WatchedStory = typeof WatchedStoryRow.Type
-const decodeWatched = Schema.decodeUnknownSync(Schema.Array(WatchedStoryRow))
+  /** Its own update_method; null for [calibre] update_method. */
+  updateMethod: Schema.NullOr(Schema.String),
+  /** When a site was last asked about it (epoch ms); null when never. */
+  checkedAt: Schema.NullOr(Schema.Number),
+  /** When a job for it last ended (epoch ms); null when none has. */
+  lastRunAt: Schema.NullOr(Schema.Number),
+  /** How many of its jobs are open now (queued, running or waiting). */
+  openJob: Schema.Int
+}))
+export type WatchedStory = typeof WatchedStory.Type
+const decodeWatched = Schema.decodeUnknownSync(Schema.Array(WatchedStory))
 
-const SourceRow = Schema.Struct({
+const watchedSelect = `
+  SELECT ${storyColumns}, status, date_updated AS dateUpdated, watch, update_method AS updateMethod, checked_at AS checkedAt,
+    (SELECT MAX(j.updated_at) FROM jobs j WHERE j.story_key = s.key AND j.state IN ('done', 'failed', 'skipped')) AS lastRunAt,
+    (SELECT COUNT(*) FROM jobs j WHERE j.story_key = s.key AND j.state IN ('queued', 'running', 'waiting')) AS openJob
+  FROM stories s`
+
+const SourceState = Schema.Struct({
+  /** The watch source's name (WatchSource.name), e.g. "import" or "feed:URL". */
   source: Schema.String,
-  last_run_at: Schema.NullOr(Schema.Number),
-  next_run_at: Schema.NullOr(Schema.Number),
+  /** When it last ran (epoch ms); null when never. */
+  lastRunAt: Schema.NullOr(Schema.Number),
+  /** When it is due again (epoch ms); null: only when asked. */
+  nextRunAt: Schema.NullOr(Schema.Number),
+  /** How many stories its last run found. */
   found: Schema.Int,
+  /** Why its last run failed; null when it succeeded. */
   error: Schema.NullOr(Schema.String),
+  /** A feed's ETag, for the next conditional request. */
   etag: Schema.NullOr(Schema.String),
-  last_modified: Schema.NullOr(Schema.String)
+  /** A feed's Last-Modified, for the same. */
+  lastModified: Schema.NullOr(Schema.String)
 })
-export type SourceState = typeof SourceRow.Type
-const decodeSources = Schema.decodeUnknownSync(Schema.Array(SourceRow))
+export type SourceState = typeof SourceState.Type
+const decodeSources = Schema.decodeUnknownSync(Schema.Array(SourceState))
+
+const sourceColumns = "source, last_run_at AS lastRunAt, next_run_at AS nextRunAt, found, error, etag, last_modified AS lastModified"
 
 interface SourceRun {
   /** How many stories the run found. */
@@ -86,12 +104,6 @@ interface SourceRun {
   /** The feed's Last-Modified, for the same; undefined keeps the stored one. */
   readonly lastModified?: string | undefined
 }
-
-const watchedSelect = `
-  SELECT s.key, s.url, s.site, s.title, s.chapters, s.status, s.date_updated, s.watch, s.update_method, s.checked_at, s.updated_at,
-    (SELECT MAX(j.updated_at) FROM jobs j WHERE j.story_key = s.key AND j.state IN ('done', 'failed', 'skipped')) AS last_run_at,
-    (SELECT COUNT(*) FROM jobs j WHERE j.story_key = s.key AND j.state IN ('queued', 'running', 'waiting')) AS open_job
-  FROM stories s`
 
 export interface WatchRecords {
   /** Adds the books the store does not know; returns how many were new. */
@@ -155,7 +167,7 @@ export const makeWatchRecords = (access: Access, events: JobEvents): WatchRecord
         if (changed) event(now, key, null, "update-method", method ?? "the configured one")
         return changed
       }),
-    sources: read(() => decodeSources(statement("SELECT source, last_run_at, next_run_at, found, error, etag, last_modified FROM watch_sources ORDER BY source").all())),
+    sources: read(() => decodeSources(statement(`SELECT ${sourceColumns} FROM watch_sources ORDER BY source`).all())),
     recordSourceRun: (source, run) =>
       withNow((now) => {
         statement(

@@ -41,14 +41,14 @@ export const makeFeedSources = Effect.fnUntraced(function* (watch: { readonly fe
   const readOne = Effect.fn("Feeds.read")(function* (url: string) {
     const origin = feedOrigin(url)
     const state = (yield* store.sources).find((source) => source.source === origin)
-    const answer = yield* request(url, { etag: state?.etag ?? null, lastModified: state?.last_modified ?? null })
+    const answer = yield* request(url, { etag: state?.etag ?? null, lastModified: state?.lastModified ?? null })
     yield* store.recordEvent("feed-request", `${origin}: HTTP ${answer.status}`)
     const validators = { ...(answer.etag === null ? {} : { etag: answer.etag }), ...(answer.lastModified === null ? {} : { lastModified: answer.lastModified }) }
     if (answer.status === 304) return { found: 0, jobIds: [], ...validators }
     if (answer.status !== 200) return yield* new FeedFailed({ feed: url, reason: `answered HTTP ${answer.status}` })
     const entries = readFeed(answer.body)
     if (Option.isNone(entries)) return yield* new FeedFailed({ feed: url, reason: "is not an RSS or Atom feed" })
-    const fresh = entriesSince(entries.value, state?.last_run_at ?? null)
+    const fresh = entriesSince(entries.value, state?.lastRunAt ?? null)
     const queued = yield* queueLinks(fresh.map((entry) => entry.link), { origin, addNew: true }).pipe(Effect.provideService(Sites, sites), Effect.provideService(Store, store))
     return { ...queued, ...validators }
   })

@@ -87,7 +87,7 @@ export class Watch extends Context.Service<Watch, {
         const due = all.filter((source) => {
           const state = states.get(source.name)
           if (options.all || state === undefined) return true
-          return state.next_run_at !== null && state.next_run_at <= now
+          return state.nextRunAt !== null && state.nextRunAt <= now
         })
         return yield* Effect.forEach(due, runSource)
       })
@@ -98,7 +98,7 @@ export class Watch extends Context.Service<Watch, {
             const outcomes = yield* pass({ all: false })
             if (outcomes.some((outcome) => outcome.jobIds.length > 0)) yield* wake
             const now = yield* Clock.currentTimeMillis
-            const next = (yield* store.sources).flatMap((state) => (all.some((source) => source.name === state.source) && state.next_run_at !== null ? [state.next_run_at] : []))
+            const next = (yield* store.sources).flatMap((state) => (all.some((source) => source.name === state.source) && state.nextRunAt !== null ? [state.nextRunAt] : []))
             const waitMs = next.length === 0 ? 3_600_000 : Math.max(1_000, Math.min(...next) - now)
             yield* Effect.sleep(Duration.millis(waitMs))
           }

@@ -16,7 +16,7 @@ export const sweepSettings = (watch: { readonly library_sweep_hours: number; rea
 })
 
 // When the site was last asked about the story: a check, or a job that ran.
-const lastAsked = (story: WatchedStory): number => Math.max(story.checked_at ?? 0, story.last_run_at ?? 0)
+const lastAsked = (story: WatchedStory): number => Math.max(story.checkedAt ?? 0, story.lastRunAt ?? 0)
 
 // Followed stories with no open job, on sites that are not paused, past their interval; the
 // longest unasked first.
@@ -28,10 +28,10 @@ export const dueForSweep = (
 ): ReadonlyArray<WatchedStory> =>
   stories
     .filter((story) => {
-      if (story.watch !== "follow" || story.open_job > 0 || pausedSites.has(story.site)) return false
+      if (story.watch !== "follow" || story.openJob > 0 || pausedSites.has(story.site)) return false
       // A Completed story never asked waits its interval from when the store learnt of it; an
       // In-Progress one is checked at once (it may have missed alerts for years).
-      if (story.status === "Completed") return settings.completedMs > 0 && now - Math.max(lastAsked(story), story.updated_at) >= settings.completedMs
+      if (story.status === "Completed") return settings.completedMs > 0 && now - Math.max(lastAsked(story), story.updatedAt) >= settings.completedMs
       return settings.inProgressMs > 0 && now - lastAsked(story) >= settings.inProgressMs
     })
     .toSorted((a, b) => lastAsked(a) - lastAsked(b) || a.key.localeCompare(b.key))

@@ -65,7 +65,7 @@ describe("a story's own settings", () => {
       expect(missing.status).toBe(404)
       const sources = yield* Effect.promise(() => fetch(`${api.base}/api/watch`).then((response) => response.json()))
       expect(sources).toEqual({ sources: [] })
-      return (yield* (yield* Store).watchedStories).map((story) => [story.key, story.watch, story.update_method])
+      return (yield* (yield* Store).watchedStories).map((story) => [story.key, story.watch, story.updateMethod])
     })).pipe(Effect.provide(apiServices(file, webConfig(port)))))
     expect(status).toEqual([["test1:1", "paused", null], ["test1:2", "follow", "update_always"], ["test1:3", "ignored", null]])
 

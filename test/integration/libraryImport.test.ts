@@ -52,7 +52,7 @@ describe("import", () => {
     expect(run.stdout).toContain("5 book(s) with a url, 4 of them stories FanFicFare supports; 3 new to the store")
     const stories = new Map((await watched()).map((story) => [story.key, story]))
     expect([...stories.keys()].sort()).toEqual(["test1:1", "test1:1000", "test1:2", "test1:3"])
-    expect(stories.get("test1:1")).toMatchObject({ title: "Test Story Title 1", chapters: 9, status: "In-Progress", date_updated: "1975-04-15", watch: "follow" })
+    expect(stories.get("test1:1")).toMatchObject({ title: "Test Story Title 1", chapters: 9, status: "In-Progress", dateUpdated: "1975-04-15", watch: "follow" })
     expect(stories.get("test1:2")).toMatchObject({ chapters: 9, status: "Completed" })
     expect(stories.get("test1:1000")).toMatchObject({ title: "Ini Story 1000", chapters: 3, status: "In-Progress" })
     expect(stories.get("test1:3")).toMatchObject({ title: null, chapters: null })

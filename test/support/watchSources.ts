@@ -22,11 +22,14 @@ export const serveLocally = (handler: RequestListener) =>
   })
 
 // "<story key> <detail>" for each history line of this kind, oldest first (none before the
-// store exists).
+// store exists and has its tables: a starting daemon links the file into place, then migrates it).
 export const historyLines = (dataDir: string, kind: string): ReadonlyArray<string> => {
   if (!existsSync(storeFile(dataDir))) return []
-  const db = new DatabaseSync(storeFile(dataDir), { readOnly: true })
+  // The busy timeout: the daemon's switch to WAL briefly locks even readers out.
+  const db = new DatabaseSync(storeFile(dataDir), { readOnly: true, timeout: 5000 })
   try {
+    const migrated = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined
+    if (!migrated) return []
     return db.prepare("SELECT story_key, detail FROM events WHERE kind = ? ORDER BY id").all(kind).map((row) => `${String(row["story_key"])} ${String(row["detail"])}`)
   } finally {
     db.close()

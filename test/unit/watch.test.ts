@@ -62,8 +62,8 @@ describe("the cheap check's verdict", () => {
 
 const hour = 3_600_000
 const story = (key: string, overrides: Partial<WatchedStory> = {}): WatchedStory => ({
-  key, url: `http://test1.com?sid=${key}`, site: "test1", title: null, chapters: 3, status: "In-Progress", date_updated: null,
-  watch: "follow", update_method: null, checked_at: null, updated_at: 0, last_run_at: null, open_job: 0, ...overrides
+  key, url: `http://test1.com?sid=${key}`, site: "test1", title: null, chapters: 3, bookId: null, lastOutcome: "imported", updatedAt: 0,
+  status: "In-Progress", dateUpdated: null, watch: "follow", updateMethod: null, checkedAt: null, lastRunAt: null, openJob: 0, ...overrides
 })
 
 describe("what is due for a sweep", () => {
@@ -71,22 +71,22 @@ describe("what is due for a sweep", () => {
   const settings = sweepSettings({ library_sweep_hours: 24, completed_sweep_days: 30 })
   it.each([
     ["never asked, In-Progress", story("a"), true],
-    ["checked 23 h ago", story("a", { checked_at: now - 23 * hour }), false],
-    ["checked 25 h ago", story("a", { checked_at: now - 25 * hour }), true],
-    ["updated by a job 2 h ago", story("a", { checked_at: now - 30 * hour, last_run_at: now - 2 * hour }), false],
-    ["has an open job", story("a", { open_job: 1 }), false],
+    ["checked 23 h ago", story("a", { checkedAt: now - 23 * hour }), false],
+    ["checked 25 h ago", story("a", { checkedAt: now - 25 * hour }), true],
+    ["updated by a job 2 h ago", story("a", { checkedAt: now - 30 * hour, lastRunAt: now - 2 * hour }), false],
+    ["has an open job", story("a", { openJob: 1 }), false],
     ["paused", story("a", { watch: "paused" }), false],
     ["gone", story("a", { watch: "gone" }), false],
     ["on a paused site", story("a", { site: "ao3" }), false],
-    ["Completed, imported an hour ago", story("a", { status: "Completed", updated_at: now - hour }), false],
-    ["Completed, checked 31 days ago", story("a", { status: "Completed", checked_at: now - 31 * 24 * hour, updated_at: now - 40 * 24 * hour }), true],
+    ["Completed, imported an hour ago", story("a", { status: "Completed", updatedAt: now - hour }), false],
+    ["Completed, checked 31 days ago", story("a", { status: "Completed", checkedAt: now - 31 * 24 * hour, updatedAt: now - 40 * 24 * hour }), true],
     ["unknown status counts as In-Progress", story("a", { status: null }), true]
   ] as const)("%s → %s", (_name, candidate, due) => {
     expect(dueForSweep([candidate], new Set(["ao3"]), now, settings).length === 1).toBe(due)
   })
 
   it("puts the longest unasked first, and checks nothing when off", () => {
-    const stories = [story("b", { checked_at: now - 30 * hour }), story("c", { checked_at: now - 50 * hour }), story("a")]
+    const stories = [story("b", { checkedAt: now - 30 * hour }), story("c", { checkedAt: now - 50 * hour }), story("a")]
     expect(dueForSweep(stories, new Set(), now, settings).map((s) => s.key)).toEqual(["a", "c", "b"])
     expect(dueForSweep(stories, new Set(), now, sweepSettings({ library_sweep_hours: 0, completed_sweep_days: 30 }))).toEqual([])
   })
@@ -109,7 +109,7 @@ describe("a story's watch settings for one job", () => {
   })
 
   it("takes the story's own update_method", () => {
-    expect(refreshOptionsFor(job(["manual"]), story("a", { update_method: "update_always" }), false).updateMethod).toBe("update_always")
+    expect(refreshOptionsFor(job(["manual"]), story("a", { updateMethod: "update_always" }), false).updateMethod).toBe("update_always")
     expect(refreshOptionsFor(job(["manual"]), story("a"), false).updateMethod).toBeUndefined()
   })
 
