@@ -79,13 +79,12 @@ export const jobRunnerLayer = (library: LibraryChoice) =>
     Layer.provideMerge(configFor(library))
   )
 
-// `watch`: the watch sources (import, sweep, lists, feeds) beside the job runner.
-export const watchLayer = Watch.layer.pipe(Layer.provideMerge(LibraryImport.layer), Layer.provideMerge(jobRunnerLayer(configuredLibrary)))
+// The watch sources (import, sweep, lists, feeds) over what runs their jobs.
+const watching = <A, E, R>(jobs: Layer.Layer<A, E, R>) => Watch.layer.pipe(Layer.provideMerge(LibraryImport.layer), Layer.provideMerge(jobs))
+
+// `watch`: the watch sources beside the job runner.
+export const watchLayer = watching(jobRunnerLayer(configuredLibrary))
 
 // The daemon and `once`: the mailbox too.
 export const daemonLayer = (library: LibraryChoice = configuredLibrary) =>
-  Watch.layer.pipe(
-    Layer.provideMerge(LibraryImport.layer),
-    Layer.provideMerge(ImapSource.layer),
-    Layer.provideMerge(jobRunnerLayer(library))
-  )
+  watching(ImapSource.layer.pipe(Layer.provideMerge(jobRunnerLayer(library))))
